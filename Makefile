@@ -1,0 +1,39 @@
+# ai-numbers: `make run` then `make test` on a fresh machine (each sets up .venv when missing).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export DAGSTER_HOME := $(CURDIR)/dagster_home
+
+.PHONY: install run refresh test ui bench clean
+
+$(STAMP): setup.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: materialize every asset (offline by default; AI_NUMBERS_MODE=live fetches first)
+run: $(STAMP)
+	$(BIN)/python -m pipelines.cli run
+
+## refresh: live run (fetch every registered source, then materialize)
+refresh: $(STAMP)
+	AI_NUMBERS_MODE=live $(BIN)/python -m pipelines.cli run
+
+## test: the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -q tests
+
+## ui: the Dagster UI (webserver + daemon) on http://127.0.0.1:3000
+ui: $(STAMP)
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+## bench: benchmarks, ratios measured side by side
+bench: $(STAMP)
+	$(BIN)/python -m tools.bench
+
+clean:
+	rm -rf data dagster_home/storage dagster_home/history dagster_home/schedules dagster_home/logs

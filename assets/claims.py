@@ -1,0 +1,333 @@
+"""The article's claims and the machinery that re-checks each one from published tables.
+
+``assets/claims.yaml`` holds what the article says (claimed value, unit, precision, and the
+written rule for judgement words such as "beats" or "comparable"). Each claim id has exactly
+one rule function, registered with :func:`rule` in a domain module (``claims_patents``,
+``claims_models``). A rule receives the claim spec and the published tables and returns a
+:class:`RuleResult`; it never returns a typed-in verdict: the verdict is computed from the
+evidence values.
+
+:func:`check_claims` runs every rule and returns the ``article_claims`` and
+``claim_evidence`` tables.
+"""
+from __future__ import annotations
+
+import importlib
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from pipelines.schemas import BOOL, FLOAT, INT16, STR, TIMESTAMP, Column, TableSpec
+
+CLAIMS_FILE = Path(__file__).with_name("claims.yaml")
+
+#: Verdict vocabulary of CLAIMS.md.
+VERDICTS = ("supported", "partly_supported", "contradicted", "disputed", "unverifiable")
+#: Evidence kinds of CLAIMS.md.
+EVIDENCE_KINDS = ("primary_data", "primary_text", "secondary_report", "none")
+
+#: Modules whose import registers rules.
+RULE_MODULES = ("assets.claims_patents", "assets.claims_models")
+
+
+@dataclass(frozen=True)
+class ClaimSpec:
+    """One claim of ``claims.yaml``; ``params`` keeps every other key (rule thresholds)."""
+
+    id: str
+    claim: str
+    claimed_value: str
+    claimed_unit: str
+    claimed_low: float | None
+    claimed_high: float | None
+    precision: dict
+    evidence: str
+    rule_text: str | None
+    params: dict
+
+    def param(self, key: str, default: Any = None) -> Any:
+        """A rule parameter of the claim (for example ``tie_margin``)."""
+        return self.params.get(key, default)
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One row of evidence a rule used.
+
+    ``table`` is a published table name, ``key`` a human-readable key of the row in it
+    (for example ``China / 2023 / share_of_world_granted_AI_patents``), ``value`` and
+    ``unit`` what that row says, ``source_document`` the document (or snapshot) it comes
+    from, ``publisher`` who published it.
+    """
+
+    table: str
+    key: str
+    value: float | None
+    unit: str | None
+    source_document: str
+    publisher: str
+    note: str | None = None
+
+
+@dataclass
+class RuleResult:
+    """What a rule found: the verdict computed from the evidence, and the evidence.
+
+    ``evidence_value`` is the headline number (in ``evidence_unit``); ``evidence_text``
+    carries a non-numeric headline (a date, a license). ``explanation`` is one or two
+    sentences a journalist can quote, naming the sources.
+    """
+
+    verdict: str
+    explanation: str
+    evidence_kind: str
+    evidence_value: float | None = None
+    evidence_unit: str | None = None
+    evidence_text: str | None = None
+    evidence: list[EvidenceRow] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"verdict {self.verdict!r} not in {VERDICTS}")
+        if self.evidence_kind not in EVIDENCE_KINDS:
+            raise ValueError(f"evidence_kind {self.evidence_kind!r} not in {EVIDENCE_KINDS}")
+
+
+Tables = Mapping[str, pd.DataFrame]
+Rule = Callable[[ClaimSpec, Tables], RuleResult]
+_RULES: dict[str, Rule] = {}
+
+
+def rule(claim_id: str) -> Callable[[Rule], Rule]:
+    """Register ``fn`` as the rule of ``claim_id`` (one rule per claim id).
+
+    Raises:
+        ValueError: if the claim id is not in ``claims.yaml`` or already has a rule.
+    """
+
+    def register(fn: Rule) -> Rule:
+        if claim_id not in load_claims():
+            raise ValueError(f"rule for unknown claim id {claim_id!r} ({fn.__module__})")
+        if claim_id in _RULES and _RULES[claim_id] is not fn:
+            raise ValueError(f"claim {claim_id!r} already has a rule")
+        _RULES[claim_id] = fn
+        return fn
+
+    return register
+
+
+def rules() -> dict[str, Rule]:
+    """Every registered rule by claim id (imports :data:`RULE_MODULES`)."""
+    for mod in RULE_MODULES:
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as exc:
+            if exc.name != mod:
+                raise
+    return dict(_RULES)
+
+
+@cache
+def article() -> dict:
+    """The ``article`` block of ``claims.yaml`` (title, language, ``as_of`` date string)."""
+    return yaml.safe_load(CLAIMS_FILE.read_text(encoding="utf-8"))["article"]
+
+
+@cache
+def load_claims() -> dict[str, ClaimSpec]:
+    """Every claim of ``claims.yaml`` by id, in file order.
+
+    Raises:
+        ValueError: on a duplicate id or a missing required key (names the claim).
+    """
+    doc = yaml.safe_load(CLAIMS_FILE.read_text(encoding="utf-8"))
+    known = {"id", "claim", "claimed_value", "claimed_unit", "claimed_low", "claimed_high",
+             "precision", "evidence", "rule"}
+    out: dict[str, ClaimSpec] = {}
+    for raw in doc["claims"]:
+        for key in ("id", "claim", "claimed_value", "claimed_unit", "evidence"):
+            if key not in raw:
+                raise ValueError(f"{CLAIMS_FILE.name}: claim {raw.get('id')!r} lacks {key!r}")
+        if raw["id"] in out:
+            raise ValueError(f"{CLAIMS_FILE.name}: duplicate claim id {raw['id']!r}")
+        out[raw["id"]] = ClaimSpec(
+            id=raw["id"],
+            claim=" ".join(str(raw["claim"]).split()),
+            claimed_value=str(raw["claimed_value"]),
+            claimed_unit=str(raw["claimed_unit"]),
+            claimed_low=_float_or_none(raw.get("claimed_low")),
+            claimed_high=_float_or_none(raw.get("claimed_high")),
+            precision=raw.get("precision") or {},
+            evidence=" ".join(str(raw["evidence"]).split()),
+            rule_text=" ".join(str(raw["rule"]).split()) if raw.get("rule") else None,
+            params={k: v for k, v in raw.items() if k not in known},
+        )
+    return out
+
+
+def _float_or_none(v: Any) -> float | None:
+    return None if v is None else float(v)
+
+
+# --- helpers shared by rules -------------------------------------------------------------
+
+def within_precision(spec: ClaimSpec, value: float) -> bool:
+    """Whether ``value`` agrees with the claim within the claim's own precision.
+
+    ``range: [lo, hi]`` (widened by ``absolute`` if given), else ``relative`` (fraction of
+    the claimed value) or ``absolute`` (same unit) around ``claimed_low..claimed_high``.
+
+    Raises:
+        ValueError: when the claim has no numeric claimed value or no precision.
+    """
+    p = spec.precision
+    slack = float(p.get("absolute", 0.0))
+    if "range" in p:
+        lo, hi = (float(x) for x in p["range"])
+        return lo - slack <= value <= hi + slack
+    if spec.claimed_low is None or spec.claimed_high is None:
+        raise ValueError(f"claim {spec.id!r} has no numeric claimed value")
+    if "relative" in p:
+        rel = float(p["relative"])
+        return spec.claimed_low * (1 - rel) <= value <= spec.claimed_high * (1 + rel)
+    if "absolute" in p:
+        return spec.claimed_low - slack <= value <= spec.claimed_high + slack
+    raise ValueError(f"claim {spec.id!r} has no numeric precision")
+
+
+def within_window(spec: ClaimSpec, day: date) -> bool:
+    """Whether ``day`` lies in the claim's ``window: [from, to]`` (inclusive ISO dates)."""
+    lo, hi = (date.fromisoformat(str(x)) for x in spec.precision["window"])
+    return lo <= day <= hi
+
+
+def unverifiable(spec: ClaimSpec, missing: str, found: str = "") -> RuleResult:
+    """The result when evidence a rule needs is not built yet or not published."""
+    text = f"Cannot be checked yet: {missing} not available."
+    if found:
+        text += f" Found instead: {found}"
+    return RuleResult(verdict="unverifiable", explanation=text, evidence_kind="none")
+
+
+# --- the published tables ---------------------------------------------------------------
+
+TABLES = [
+    TableSpec(
+        name="article_claims",
+        title="The article's claims, re-checked",
+        description=(
+            "One row per claim of the article (CLAIMS.md), with the verdict computed from the "
+            "published tables by the claim's rule (assets/claims.yaml, assets/claims_*.py)."
+        ),
+        group="claims",
+        primary_key=("claim_id",),
+        license="CC BY 4.0 (this project's verdicts); evidence under its sources' licenses",
+        min_rows=16,
+        columns=(
+            Column("claim_id", STR, "Stable claim id of CLAIMS.md", nullable=False),
+            Column("claim", STR, "What the article says (English paraphrase)", nullable=False),
+            Column("claimed_value", STR, "The value as the article states it", nullable=False),
+            Column("claimed_unit", STR, "Unit or kind of the claimed value", nullable=False),
+            Column("claimed_low", FLOAT, "Lower bound of a numeric claim (claimed_unit)"),
+            Column("claimed_high", FLOAT, "Upper bound of a numeric claim (claimed_unit)"),
+            Column("evidence_value", FLOAT, "Headline value the evidence gives (evidence_unit)"),
+            Column("evidence_unit", STR, "Unit of evidence_value"),
+            Column("evidence_text", STR, "Non-numeric headline evidence (a date, a license)"),
+            Column("verdict", STR, "supported, partly_supported, contradicted, disputed or "
+                   "unverifiable (CLAIMS.md vocabulary)", nullable=False),
+            Column("explanation", STR, "One-line explanation written by the rule",
+                   nullable=False),
+            Column("evidence_kind", STR, "primary_data, primary_text, secondary_report or none",
+                   nullable=False),
+            Column("sources", STR, "Source documents and publishers of the evidence, '; '-joined"),
+            Column("evidence_rows", INT16, "Number of rows in claim_evidence for this claim",
+                   unit="rows", nullable=False),
+            Column("rule", STR, "The written rule for judgement words, from claims.yaml"),
+            Column("rule_error", BOOL, "True when the rule raised; the explanation says why",
+                   nullable=False),
+            Column("checked_at", TIMESTAMP, "When the rule ran (UTC)", nullable=False),
+        ),
+    ),
+    TableSpec(
+        name="claim_evidence",
+        title="Evidence rows behind each claim's verdict",
+        description="Every row of a published table a claim rule used, with its source.",
+        group="claims",
+        primary_key=("claim_id", "seq"),
+        license="as the table each row comes from",
+        columns=(
+            Column("claim_id", STR, "Claim id", nullable=False),
+            Column("seq", INT16, "Order of the row within the claim's evidence", nullable=False),
+            Column("table", STR, "Published table the row comes from", nullable=False),
+            Column("key", STR, "Key of the row in that table", nullable=False),
+            Column("value", FLOAT, "Value of the row (unit)"),
+            Column("unit", STR, "Unit of value"),
+            Column("source_document", STR, "Document or snapshot the value comes from",
+                   nullable=False),
+            Column("publisher", STR, "Publisher of the source document", nullable=False),
+            Column("note", STR, "How the row was used"),
+        ),
+    ),
+]
+
+
+def check_claims(
+    tables: Tables, now: datetime | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run every claim's rule over ``tables`` (published table name -> DataFrame).
+
+    Returns ``(article_claims, claim_evidence)`` with the columns of :data:`TABLES`. A claim
+    without a rule, or whose rule raises, gets ``unverifiable`` with the reason; it never
+    stops the other claims.
+    """
+    now = now or datetime.now(timezone.utc).replace(microsecond=0)
+    registered = rules()
+    rows, ev_rows = [], []
+    for spec in load_claims().values():
+        error = False
+        fn = registered.get(spec.id)
+        if fn is None:
+            result = unverifiable(spec, "a rule for this claim")
+        else:
+            try:
+                result = fn(spec, tables)
+            except Exception as exc:  # a broken rule must not hide the other claims
+                error = True
+                last = traceback.extract_tb(exc.__traceback__)[-1]
+                result = RuleResult(
+                    verdict="unverifiable",
+                    explanation=(f"The rule failed: {type(exc).__name__}: {exc} "
+                                 f"({Path(last.filename).name}:{last.lineno})"),
+                    evidence_kind="none",
+                )
+        sources = []
+        for i, ev in enumerate(result.evidence):
+            ev_rows.append({
+                "claim_id": spec.id, "seq": i, "table": ev.table, "key": ev.key,
+                "value": ev.value, "unit": ev.unit, "source_document": ev.source_document,
+                "publisher": ev.publisher, "note": ev.note,
+            })
+            label = f"{ev.source_document} ({ev.publisher})"
+            if label not in sources:
+                sources.append(label)
+        rows.append({
+            "claim_id": spec.id, "claim": spec.claim, "claimed_value": spec.claimed_value,
+            "claimed_unit": spec.claimed_unit, "claimed_low": spec.claimed_low,
+            "claimed_high": spec.claimed_high, "evidence_value": result.evidence_value,
+            "evidence_unit": result.evidence_unit, "evidence_text": result.evidence_text,
+            "verdict": result.verdict, "explanation": result.explanation,
+            "evidence_kind": result.evidence_kind,
+            "sources": "; ".join(sources) or None,
+            "evidence_rows": len(result.evidence), "rule": spec.rule_text,
+            "rule_error": error, "checked_at": now,
+        })
+    claims = pd.DataFrame(rows, columns=TABLES[0].column_names)
+    evidence = pd.DataFrame(ev_rows, columns=TABLES[1].column_names)
+    return claims, evidence

@@ -1,0 +1,184 @@
+"""One registry of published tables: a pyarrow schema, a description and a unit per column.
+
+Each domain module under ``assets/`` declares the tables it publishes as a module-level
+``TABLES: list[TableSpec]``; :func:`registry` collects them. The Parquet IO manager, the
+Frictionless catalog and the Dagster column schemas are all driven from these specs (the
+PUDL pattern), so a column's type, unit and description are written down exactly once.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field
+from functools import cache
+
+import pandas as pd
+import pyarrow as pa
+
+#: Modules that declare ``TABLES``; order is the order of the catalog.
+TABLE_MODULES = (
+    "assets.reference",
+    "assets.sources",
+    "assets.patents",
+    "assets.model_cards",
+    "assets.leaderboards",
+    "assets.claims",
+)
+
+
+class SchemaError(ValueError):
+    """A DataFrame does not fit its table's declared schema (missing column, bad type)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a published table.
+
+    ``type`` is the pyarrow type written to Parquet; ``unit`` is stored as field metadata
+    (``None`` for identifiers and text); ``nullable=False`` is enforced when writing.
+    """
+
+    name: str
+    type: pa.DataType
+    description: str
+    unit: str | None = None
+    nullable: bool = True
+
+    def arrow_field(self) -> pa.Field:
+        """The pyarrow field with ``description`` and ``unit`` as field-level metadata."""
+        meta = {"description": self.description}
+        if self.unit:
+            meta["unit"] = self.unit
+        return pa.field(self.name, self.type, nullable=self.nullable, metadata=meta)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A published table: name, human metadata, columns and primary key.
+
+    ``group`` is the Dagster asset group (``patents``, ``models``, ``leaderboards``,
+    ``claims``, ``reference``, ``sources``). ``license`` and ``sources`` (source ids of
+    ``assets/registry/sources.yaml``) go into the Parquet file and the catalog.
+    """
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    group: str
+    license: str = "see sources"
+    sources: tuple[str, ...] = ()
+    min_rows: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def arrow_schema(self, file_metadata: dict[str, str] | None = None) -> pa.Schema:
+        """The explicit pyarrow schema, with file-level key-value metadata."""
+        meta = {
+            "title": self.title,
+            "description": self.description,
+            "license": self.license,
+            "primary_key": json.dumps(list(self.primary_key)),
+            "sources": json.dumps(list(self.sources)),
+        }
+        meta.update(file_metadata or {})
+        return pa.schema([c.arrow_field() for c in self.columns], metadata=meta)
+
+    def conform(self, df: pd.DataFrame, file_metadata: dict[str, str] | None = None) -> pa.Table:
+        """Cast ``df`` to this table's schema, sorted by primary key.
+
+        Extra columns are an error (nothing is published that is not described); so is a
+        missing column, a null in a non-nullable column, or a value that does not cast.
+
+        Raises:
+            SchemaError: naming the table and the column at fault.
+        """
+        missing = [c for c in self.column_names if c not in df.columns]
+        extra = [c for c in df.columns if c not in self.column_names]
+        if missing or extra:
+            raise SchemaError(
+                f"table {self.name!r}: columns missing {missing}, undeclared {extra}"
+            )
+        df = df[self.column_names]
+        if self.primary_key and len(df):
+            df = df.sort_values(list(self.primary_key), kind="stable", na_position="first")
+        arrays = []
+        for col in self.columns:
+            series = df[col.name]
+            try:
+                arr = _to_arrow(series, col.type)
+            except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
+                raise SchemaError(
+                    f"table {self.name!r}, column {col.name!r}: cannot cast to {col.type}: {exc}"
+                ) from exc
+            if not col.nullable and arr.null_count:
+                raise SchemaError(
+                    f"table {self.name!r}, column {col.name!r}: {arr.null_count} null(s) "
+                    "in a non-nullable column"
+                )
+            arrays.append(arr)
+        return pa.Table.from_arrays(arrays, schema=self.arrow_schema(file_metadata))
+
+    def empty_frame(self) -> pd.DataFrame:
+        """A zero-row DataFrame with this table's columns (pandas dtypes from arrow)."""
+        return self.arrow_schema().empty_table().to_pandas()
+
+
+def _to_arrow(series: pd.Series, typ: pa.DataType) -> pa.Array:
+    values = series.astype(object).where(series.notna(), None)
+    if pa.types.is_date32(typ):
+        values = [None if v is None else pd.Timestamp(v).date() for v in values]
+    elif pa.types.is_timestamp(typ):
+        values = [None if v is None else _utc(pd.Timestamp(v)) for v in values]
+    else:
+        values = list(values)
+    return pa.array(values, type=typ, from_pandas=True)
+
+
+def _utc(ts: pd.Timestamp) -> pd.Timestamp:
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+@cache
+def registry() -> dict[str, TableSpec]:
+    """Every published table by name, collected from :data:`TABLE_MODULES`.
+
+    Raises:
+        ValueError: if two modules declare the same table name.
+    """
+    tables: dict[str, TableSpec] = {}
+    for mod_name in TABLE_MODULES:
+        try:
+            mod = importlib.import_module(mod_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == mod_name:
+                continue
+            raise
+        for spec in getattr(mod, "TABLES", []):
+            if spec.name in tables:
+                raise ValueError(f"table {spec.name!r} declared twice (in {mod_name})")
+            tables[spec.name] = spec
+    return tables
+
+
+def table(name: str) -> TableSpec:
+    """The spec of one published table; ``KeyError`` names the known tables."""
+    tables = registry()
+    if name not in tables:
+        raise KeyError(f"no published table {name!r}; known: {sorted(tables)}")
+    return tables[name]
+
+
+# Short aliases for declaring columns.
+STR = pa.string()
+INT16 = pa.int16()
+INT32 = pa.int32()
+INT64 = pa.int64()
+FLOAT = pa.float64()
+BOOL = pa.bool_()
+DATE = pa.date32()
+TIMESTAMP = pa.timestamp("s", tz="UTC")

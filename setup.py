@@ -1,0 +1,42 @@
+"""Packaging for ai-numbers: a reproducible data pipeline behind a news article on AI.
+
+Install for development with ``pip install -e .[dev]`` (the Makefile does this into ``.venv``).
+"""
+from setuptools import find_packages, setup
+
+setup(
+    name="ai-numbers",
+    version="0.1.0",
+    description=(
+        "Dagster pipeline that backs every number of an article on Chinese and Western AI "
+        "with public data, snapshots, Great Expectations checks and Parquet tables."
+    ),
+    python_requires=">=3.11",
+    packages=find_packages(include=["pipelines", "pipelines.*", "assets", "assets.*"]),
+    package_data={
+        "assets": ["registry/*.yaml", "reference/*.yaml", "*.yaml"],
+    },
+    include_package_data=True,
+    install_requires=[
+        "dagster==1.13.27",
+        "great-expectations==1.24.1",
+        "pandas==3.1.1",
+        "pyarrow==26.0.1",
+        "requests==2.34.2",
+        "urllib3==2.8.0",
+        "pyyaml==6.0.4",
+        "pycountry==26.2.16",
+        "markdown-it-py==4.3.0",
+        "lxml==6.1.3",
+        "matplotlib==3.11.2",
+        "frictionless==5.21.0",
+    ],
+    extras_require={
+        "dev": [
+            "dagster-webserver==1.13.27",
+            "pytest==9.2.0",
+            "duckdb==2.0.1",
+            "polars==2.1.0",
+        ],
+    },
+)
