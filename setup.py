@@ -30,6 +30,7 @@ setup(
         "lxml==6.1.3",
         "matplotlib==3.11.2",
         "frictionless==5.21.0",
+        "tabulate==0.10.0",
     ],
     extras_require={
         "dev": [

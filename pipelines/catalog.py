@@ -1,0 +1,106 @@
+"""The catalog of published tables: a Frictionless ``datapackage.json``.
+
+Built from the schema registry (``pipelines/schemas.py``) for every table whose Parquet
+file exists under ``<data_dir>/published``: each resource lists its path, title,
+description, license, sources, primary key, row count, sha256 and every field with its
+Frictionless type, description and unit, so consumers see the whole folder in one file.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from frictionless import Package
+
+from assets.registry import load_sources
+from pipelines.resources import _atomic_write
+from pipelines.schemas import TableSpec, registry
+
+PACKAGE_NAME = "ai-numbers"
+
+
+def frictionless_type(typ: pa.DataType) -> str:
+    """The Table Schema type of a pyarrow type (string, integer, number, boolean, date,
+    datetime)."""
+    if pa.types.is_string(typ) or pa.types.is_large_string(typ):
+        return "string"
+    if pa.types.is_integer(typ):
+        return "integer"
+    if pa.types.is_floating(typ):
+        return "number"
+    if pa.types.is_boolean(typ):
+        return "boolean"
+    if pa.types.is_date(typ):
+        return "date"
+    if pa.types.is_timestamp(typ):
+        return "datetime"
+    return "any"
+
+
+def resource_descriptor(spec: TableSpec, path: Path, rel_path: str) -> dict:
+    """The Data Package resource of one published Parquet file."""
+    sources = load_sources()
+    fields = []
+    for col in spec.columns:
+        f = {"name": col.name, "type": frictionless_type(col.type),
+             "description": col.description}
+        if col.unit:
+            f["unit"] = col.unit
+        if not col.nullable:
+            f["constraints"] = {"required": True}
+        fields.append(f)
+    return {
+        "name": spec.name,
+        "path": rel_path,
+        "format": "parquet",
+        "mediatype": "application/vnd.apache.parquet",
+        "title": spec.title,
+        "description": spec.description,
+        "licenses": [{"name": spec.license}],
+        "sources": [
+            {"title": sources[s]["title"], "path": sources[s]["url"]}
+            for s in spec.sources if s in sources
+        ],
+        "bytes": path.stat().st_size,
+        "hash": "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest(),
+        "rows": pq.ParquetFile(path).metadata.num_rows,
+        "schema": {"fields": fields, "primaryKey": list(spec.primary_key)},
+    }
+
+
+def build_datapackage(published_dir: Path) -> dict:
+    """The descriptor for every registered table present in ``published_dir``."""
+    resources = []
+    for spec in registry().values():
+        path = published_dir / f"{spec.name}.parquet"
+        if path.exists():
+            resources.append(resource_descriptor(spec, path, path.name))
+    return {
+        "name": PACKAGE_NAME,
+        "title": "ai-numbers: the public data behind an article on Chinese and Western AI",
+        "description": (
+            "Published tables of the ai-numbers pipeline: AI patents, model facts, benchmark "
+            "results, leaderboards and the article's re-checked claims. Each table carries "
+            "its sources and license; reference figures keep their citations."
+        ),
+        "licenses": [{"name": "various", "title": "per resource (see each resource)"}],
+        "resources": resources,
+    }
+
+
+def write_datapackage(published_dir: Path) -> tuple[Path, dict]:
+    """Write ``published_dir/datapackage.json`` atomically and return its path and descriptor.
+
+    The descriptor is checked by loading it with ``frictionless.Package`` first.
+
+    Raises:
+        frictionless.FrictionlessException: the descriptor is not a valid Data Package.
+    """
+    descriptor = build_datapackage(published_dir)
+    Package(descriptor, basepath=str(published_dir))  # raises on an invalid descriptor
+    path = published_dir / "datapackage.json"
+    _atomic_write(path, json.dumps(descriptor, indent=2, ensure_ascii=False).encode())
+    return path, descriptor

@@ -1,0 +1,110 @@
+"""The Parquet IO manager: one file per published table, written atomically.
+
+``<data_dir>/published/<table>.parquet`` with the explicit pyarrow schema of the table's
+spec (``pipelines/schemas.py``), zstd, statistics on, one row group, rows sorted by the
+primary key. File-level metadata: title, description, license, primary key, sources,
+source snapshots and pipeline version; field-level: description and unit. The file is
+written to a temporary name in the same folder and ``os.replace``-d, so a reader never
+sees half a file and a failed run leaves the last good one.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from dagster import (
+    ConfigurableIOManagerFactory,
+    InputContext,
+    MetadataValue,
+    OutputContext,
+    TableColumn,
+    TableSchema,
+    UPathIOManager,
+)
+from upath import UPath
+
+from pipelines.resources import env_data_dir
+from pipelines.schemas import TableSpec, table
+
+PIPELINE_VERSION = "0.1.0"
+#: DataFrame ``attrs`` key an asset sets to the snapshots (sha256 and url) it was built from.
+SOURCE_SNAPSHOTS_ATTR = "source_snapshots"
+
+
+def write_parquet(df: pd.DataFrame, spec: TableSpec, path: Path) -> pa.Table:
+    """Conform ``df`` to ``spec`` and write it atomically to ``path``.
+
+    Returns the Arrow table written. Raises ``SchemaError`` (nothing is written) when the
+    frame does not fit the spec.
+    """
+    snapshots = df.attrs.get(SOURCE_SNAPSHOTS_ATTR, [])
+    file_meta = {
+        "source_snapshots": json.dumps(snapshots, sort_keys=True),
+        "pipeline": f"ai-numbers {PIPELINE_VERSION}",
+    }
+    arrow = spec.conform(df, file_metadata=file_meta)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        pq.write_table(arrow, tmp, compression="zstd", write_statistics=True,
+                       row_group_size=max(arrow.num_rows, 1))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return arrow
+
+
+def column_schema(spec: TableSpec) -> TableSchema:
+    """The Dagster column schema of a table (type, description with unit)."""
+    return TableSchema(columns=[
+        TableColumn(
+            name=c.name,
+            type=str(c.type),
+            description=c.description + (f" [{c.unit}]" if c.unit else ""),
+        )
+        for c in spec.columns
+    ])
+
+
+class ParquetIOManager(UPathIOManager):
+    """Writes published tables as Parquet under ``<base_path>/published/<table>.parquet``
+    (asset key ``["published", <table>]``) and loads them back as pandas DataFrames."""
+
+    extension: str = ".parquet"
+
+    def __init__(self, base_path: str):
+        super().__init__(base_path=UPath(base_path))
+
+    def dump_to_path(self, context: OutputContext, obj: pd.DataFrame, path: UPath) -> None:
+        write_parquet(obj, table(context.asset_key.path[-1]), Path(str(path)))
+
+    def load_from_path(self, context: InputContext, path: UPath) -> pd.DataFrame:
+        return pq.read_table(str(path)).to_pandas()
+
+    def get_metadata(self, context: OutputContext, obj: pd.DataFrame) -> dict:
+        spec = table(context.asset_key.path[-1])
+        preview = obj.head(10).to_markdown(index=False) if len(obj) else "(no rows)"
+        return {
+            "dagster/row_count": len(obj),
+            "dagster/column_schema": column_schema(spec),
+            "primary_key": ", ".join(spec.primary_key),
+            "license": spec.license,
+            "preview": MetadataValue.md(preview),
+        }
+
+
+class ParquetIOManagerFactory(ConfigurableIOManagerFactory):
+    """Configurable factory of :class:`ParquetIOManager`; ``data_dir`` empty means
+    ``AI_NUMBERS_DATA_DIR`` (default ``./data``), read when a run starts."""
+
+    data_dir: str = ""
+
+    def create_io_manager(self, context) -> ParquetIOManager:
+        return ParquetIOManager(base_path=self.data_dir or env_data_dir())

@@ -1,0 +1,151 @@
+"""The one HTTP client and the snapshot store, against a real loopback HTTP server."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from assets.sources import snapshot_source
+from pipelines.resources import HttpSource, SnapshotStore, mirror_url
+from tools.replay import ReplayServer
+
+SOURCE = {"id": "demo", "kind": "file", "url": "https://example.org/data/file.csv",
+          "license": "CC BY 4.0"}
+BODY = b"country,value\nChina (mainland),1\n"
+
+
+def client(server: ReplayServer, **kw) -> HttpSource:
+    return HttpSource(mirror=server.url, retries=kw.pop("retries", 3),
+                      backoff_factor=0.01, timeout_seconds=5, **kw)
+
+
+def test_mirror_rewrite_keeps_host_path_and_query():
+    assert (mirror_url("https://api.github.com/repos/a/b/commits?path=csv/x.csv&page=2",
+                       "http://127.0.0.1:9/")
+            == "http://127.0.0.1:9/api.github.com/repos/a/b/commits?path=csv/x.csv&page=2")
+    assert mirror_url("https://zenodo.org/x", None) == "https://zenodo.org/x"
+
+
+def test_503_then_success_is_retried_honouring_retry_after():
+    with ReplayServer() as srv:
+        srv.files["/example.org/data/file.csv"] = (BODY, "text/csv")
+        srv.script["/example.org/data/file.csv"] = [
+            (503, {"Retry-After": "0"}, b"busy"), (503, {"Retry-After": "0"}, b"busy")]
+        res = client(srv).get(SOURCE["url"])
+    assert res.status == "fetched" and res.http_status == 200 and res.body == BODY
+    assert len(srv.requests) == 3  # two 503s, then the success
+
+
+def test_429_retries_exhausted_is_failed_with_status():
+    with ReplayServer() as srv:
+        srv.script["/example.org/data/file.csv"] = [(429, {"Retry-After": "0"}, b"")] * 5
+        res = client(srv, retries=2).get(SOURCE["url"])
+    assert res.status == "failed" and res.http_status == 429
+    assert "429" in res.error
+
+
+def test_404_is_failed_not_raised():
+    with ReplayServer() as srv:
+        res = client(srv).get("https://huggingface.co/api/models/deepseek-ai/DeepSeek-V3")
+    assert res.status == "failed" and res.http_status == 404 and res.body is None
+
+
+def test_body_over_limit_is_failed():
+    with ReplayServer() as srv:
+        srv.files["/example.org/data/file.csv"] = (b"x" * 5000, "text/csv")
+        res = client(srv, max_body_bytes=1000).get(SOURCE["url"])
+    assert res.status == "failed" and "limit" in res.error
+
+
+def test_conditional_get_and_honest_user_agent():
+    with ReplayServer() as srv:
+        srv.files["/example.org/data/file.csv"] = (BODY, "text/csv")
+        http = client(srv)
+        first = http.get(SOURCE["url"])
+        second = http.get(SOURCE["url"], etag=first.etag)
+    assert first.etag and second.status == "not_modified" and second.http_status == 304
+    _, headers = srv.requests[-1]
+    assert headers["If-None-Match"] == first.etag
+    assert headers["User-Agent"].startswith("ai-numbers/")
+
+
+def test_token_is_sent_but_never_recorded(monkeypatch, tmp_path):
+    secret = "hf_SECRETTOKEN123"
+    monkeypatch.setenv("HF_TOKEN", secret)
+    src = {"id": "hf", "kind": "file", "url": "https://huggingface.co/api/models/x/y",
+           "license": None}
+    with ReplayServer() as srv:
+        statuses, _ = snapshot_source(src, "live", SnapshotStore(tmp_path), client(srv))
+    _, headers = srv.requests[-1]
+    assert headers["Authorization"] == f"Bearer {secret}"
+    assert statuses[0].status == "failed" and statuses[0].http_status == 404
+    assert secret not in json.dumps([s.__dict__ for s in statuses])
+    assert not any(secret.encode() in p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+
+
+def test_snapshot_recorded_only_when_bytes_change(tmp_path):
+    store = SnapshotStore(tmp_path)
+    with ReplayServer() as srv:
+        srv.files["/example.org/data/file.csv"] = (BODY, "text/csv")
+        http = client(srv)
+        s1, r1 = snapshot_source(SOURCE, "live", store, http)
+        s2, r2 = snapshot_source(SOURCE, "live", store, http)  # ETag -> 304
+        assert srv.requests[-1][1].get("If-None-Match")
+        srv.files["/example.org/data/file.csv"] = (BODY + b"Japan,2\n", "text/csv")
+        s3, r3 = snapshot_source(SOURCE, "live", store, http)
+    assert [s1[0].status, s2[0].status, s3[0].status] == ["fetched", "unchanged", "fetched"]
+    assert r1[0].sha256 == hashlib.sha256(BODY).hexdigest() == r2[0].sha256
+    assert r3[0].sha256 != r1[0].sha256
+    assert len(store.records("demo")) == 2
+    rec = json.loads((tmp_path / "snapshots" / "demo" / r1[0].sha256 / "record.json").read_text())
+    assert rec["url"] == SOURCE["url"] and rec["bytes"] == len(BODY)
+    assert rec["license"] == "CC BY 4.0" and rec["retrieved_at"].endswith("+00:00")
+    assert store.read(store.latest("demo")).endswith(b"Japan,2\n")
+
+
+def test_same_bytes_without_etag_record_nothing_new(tmp_path):
+    store = SnapshotStore(tmp_path)
+    with ReplayServer() as srv:
+        srv.files["/example.org/data/file.csv"] = (BODY, "text/csv")
+        http = client(srv)
+        snapshot_source(SOURCE, "live", store, http)
+        # the server forgets ETags: a full 200 with the same bytes
+        srv.script["/example.org/data/file.csv"] = [(200, {"Content-Type": "text/csv"}, BODY)]
+        statuses, _ = snapshot_source(SOURCE, "live", store, http)
+    assert statuses[0].status == "unchanged"
+    assert len(store.records("demo")) == 1
+
+
+def test_failure_keeps_last_good_snapshot(tmp_path):
+    store = SnapshotStore(tmp_path)
+    with ReplayServer() as srv:
+        srv.files["/example.org/data/file.csv"] = (BODY, "text/csv")
+        http = client(srv, retries=1)
+        _, good = snapshot_source(SOURCE, "live", store, http)
+        srv.script["/example.org/data/file.csv"] = [(500, {}, b"oops")] * 3
+        statuses, in_use = snapshot_source(SOURCE, "live", store, http)
+    assert statuses[0].status == "failed" and statuses[0].http_status == 500
+    assert in_use[0].sha256 == good[0].sha256 == statuses[0].sha256
+    assert "last good snapshot" in statuses[0].error
+
+
+def test_tampered_snapshot_is_detected(tmp_path):
+    store = SnapshotStore(tmp_path)
+    with ReplayServer() as srv:
+        srv.files["/example.org/data/file.csv"] = (BODY, "text/csv")
+        _, recs = snapshot_source(SOURCE, "live", store, client(srv))
+    (store.root / recs[0].file).write_bytes(b"edited")
+    with pytest.raises(ValueError, match="altered"):
+        store.read(recs[0])
+
+
+def test_offline_uses_newest_local_snapshot_without_network(tmp_path):
+    store = SnapshotStore(tmp_path)
+    with ReplayServer() as srv:
+        srv.files["/example.org/data/file.csv"] = (BODY, "text/csv")
+        snapshot_source(SOURCE, "live", store, client(srv))
+        n_requests = len(srv.requests)
+        statuses, recs = snapshot_source(SOURCE, "offline", store, client(srv))
+        assert len(srv.requests) == n_requests  # offline makes no request
+    assert statuses[0].status == "offline" and recs[0].sha256 == hashlib.sha256(BODY).hexdigest()

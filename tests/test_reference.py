@@ -1,0 +1,36 @@
+"""The reference figures carried into assets/reference/*.yaml equal shared/reference/*.csv."""
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+import pytest
+
+from assets.reference import TABLES, load_reference
+from tests.conftest import shared_path
+
+KEYS = {t.name: list(t.primary_key) for t in TABLES}
+
+
+@pytest.mark.parametrize("name", sorted(KEYS))
+def test_reference_yaml_matches_shared_csv(name):
+    path = shared_path("reference", f"{name}.csv")
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    ours = load_reference(name)
+    assert len(ours) == len(rows)
+    by_key = {tuple(r[k] or None for k in KEYS[name]): r for r in rows}
+    for rec in ours.to_dict("records"):
+        key = tuple(None if pd.isna(rec[k]) else rec[k] for k in KEYS[name])
+        src = by_key[key]
+        assert (rec["value_text"] if not pd.isna(rec["value_text"]) else "") == src["value"]
+        for col in ("unit", "publisher", "title", "locator", "url", "status", "note"):
+            got = rec[col]
+            assert ("" if got is None or pd.isna(got) else got) == src[col], (key, col)
+
+
+def test_every_figure_keeps_a_citation():
+    for spec in TABLES:
+        df = load_reference(spec.name)
+        assert df["publisher"].notna().all() and df["citation_id"].notna().all()
+        assert df["status"].notna().all()

@@ -1,0 +1,144 @@
+"""A loopback replay server for an upstream mirror folder (``shared/upstream`` layout).
+
+Usage: ``python -m tools.replay ../shared/upstream [--port 8765]`` then run the pipeline
+with ``AI_NUMBERS_UPSTREAM_MIRROR=http://127.0.0.1:8765 AI_NUMBERS_MODE=live``.
+
+Behaviour (the mirror contract of ``shared/upstream/README.md``): a request for
+``/{host}/{path}?{query}`` is answered from the ``index.tsv`` row with that host and path
+whose query parameters are all present in the request with the same values (extra request
+parameters are ignored; the most specific row wins). A JSON array asked for with ``page``
+greater than 1 answers ``[]``. Every body has an ``ETag`` (sha256 of the body) and
+``If-None-Match`` answers 304. A URL without a row answers 404.
+
+For fault tests, :class:`ReplayServer` also takes scripted responses: ``script[path]`` is a
+list of ``(status, headers, body)`` served, in order, before the index is consulted.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import threading
+from collections import defaultdict
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+
+class ReplayIndex:
+    """The rows of an upstream ``index.tsv``: ``url, file, content_type, note``."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.rows: dict[str, list[tuple[dict, Path, str]]] = defaultdict(list)
+        with (self.root / "index.tsv").open(newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                parts = urlsplit(row["url"])
+                key = f"/{parts.netloc}{parts.path}"
+                self.rows[key].append((dict(parse_qsl(parts.query)), self.root / row["file"],
+                                       row.get("content_type") or "application/octet-stream"))
+
+    def lookup(self, path: str, query: dict) -> tuple[Path, str] | None:
+        """The file and content type for a request, or None (404)."""
+        best = None
+        for params, file, ctype in self.rows.get(path, []):
+            if all(query.get(k) == v for k, v in params.items()):
+                if best is None or len(params) > len(best[0]):
+                    best = (params, file, ctype)
+        return None if best is None else (best[1], best[2])
+
+
+class ReplayServer:
+    """A threaded HTTP server on 127.0.0.1 serving an upstream folder; a context manager.
+
+    ``requests`` records every request as ``(path_with_query, headers)``; ``script`` holds
+    scripted responses per path (see module docstring).
+    """
+
+    def __init__(self, root: Path | None = None, port: int = 0):
+        self.index = ReplayIndex(root) if root is not None else None
+        self.script: dict[str, list[tuple[int, dict, bytes]]] = defaultdict(list)
+        self.requests: list[tuple[str, dict]] = []
+        self.files: dict[str, tuple[bytes, str]] = {}
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep test output quiet
+                pass
+
+            def do_GET(self):  # noqa: N802 (http.server API)
+                server.requests.append((self.path, dict(self.headers)))
+                parts = urlsplit(self.path)
+                if server.script.get(parts.path):
+                    status, headers, body = server.script[parts.path].pop(0)
+                    return self._send(status, headers, body)
+                found = server._resolve(parts.path, dict(parse_qsl(parts.query)))
+                if found is None:
+                    return self._send(404, {"Content-Type": "text/plain"}, b"404: Not Found")
+                body, ctype = found
+                etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+                if self.headers.get("If-None-Match") == etag:
+                    return self._send(304, {"ETag": etag}, b"")
+                return self._send(200, {"Content-Type": ctype, "ETag": etag}, body)
+
+            def _send(self, status, headers, body):
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if body:
+                    self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def _resolve(self, path: str, query: dict) -> tuple[bytes, str] | None:
+        if path in self.files:
+            return self.files[path]
+        if self.index is None:
+            return None
+        hit = self.index.lookup(path, query)
+        if hit is None:
+            return None
+        file, ctype = hit
+        body = file.read_bytes()
+        if int(query.get("page", "1") or 1) > 1 and "json" in ctype:
+            try:
+                if isinstance(json.loads(body), list):
+                    body = b"[]"
+            except ValueError:
+                pass
+        return body, ctype
+
+    def __enter__(self) -> "ReplayServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tools.replay")
+    parser.add_argument("root", type=Path, help="upstream folder with index.tsv and files/")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    with ReplayServer(args.root, args.port) as srv:
+        print(f"replaying {args.root} at {srv.url} (Ctrl-C to stop)", flush=True)
+        try:
+            srv.thread.join()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
