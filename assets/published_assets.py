@@ -6,16 +6,27 @@ suite before the Parquet IO manager writes it.
 """
 
 import pandas as pd
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetIn,
+    AssetKey,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
+from assets import leaderboard_assets, patents
 from assets.claims import check_claims
+from assets.leaderboard_assets import ARENA_SCORES_KEY, read_arena_history
 from assets.reference import load_reference
 from assets.registry import load_sources
+from assets.report import build_report
 from assets.snapshot_assets import snapshot_key
-from assets.sources import read_status
+from assets.sources import latest_snapshot_body, read_status
 from pipelines.catalog import write_datapackage
 from pipelines.io_managers import SOURCE_SNAPSHOTS_ATTR
 from pipelines.publish import published_key, published_table
+from pipelines.schemas import table
 
 
 def _reference_asset(name: str):
@@ -39,29 +50,127 @@ def source_status(context: AssetExecutionContext) -> pd.DataFrame:
     return read_status(context.resources.settings.status_dir())
 
 
+def snapshot_input(context, source_id: str, table_name: str):
+    """The newest snapshot body of ``source_id`` and a document label for it, or an empty
+    frame of ``table_name`` marked ``no_source`` when there is no snapshot (offline, fresh
+    checkout). Returns ``(body, label, record)`` or ``(empty_frame, None, None)``."""
+    store = context.resources.settings.snapshots()
+    hit = latest_snapshot_body(store, source_id)
+    if hit is None:
+        empty = table(table_name).empty_frame()
+        empty.attrs["no_source"] = (f"no snapshot of {source_id} yet (run live once: "
+                                    "AI_NUMBERS_MODE=live make run)")
+        return empty, None, None
+    body, rec = hit
+    label = f"{rec.url} (snapshot sha256 {rec.sha256[:12]}, retrieved {rec.retrieved_at[:10]})"
+    return body, label, rec
+
+
+def _with_snapshot(df: pd.DataFrame, rec) -> pd.DataFrame:
+    df.attrs[SOURCE_SNAPSHOTS_ATTR] = [{"stream": rec.stream, "sha256": rec.sha256,
+                                        "url": rec.url, "retrieved_at": rec.retrieved_at}]
+    return df
+
+
+# --- patents -------------------------------------------------------------------------------
+
+@published_table("patent_families", deps=[snapshot_key("eto_cat")])
+def patent_families(context: AssetExecutionContext) -> pd.DataFrame:
+    """ETO Country Activity Tracker patent families by country, field and year."""
+    body, label, rec = snapshot_input(context, "eto_cat", "patent_families")
+    if rec is None:
+        return body
+    return _with_snapshot(patents.parse_cat_zip(body, label), rec)
+
+
+@published_table("patent_shares", ins=["patent_families"])
+def patent_shares(context: AssetExecutionContext, patent_families: pd.DataFrame):
+    """Each country's share of the world total per year, field and measure.
+
+    Raises:
+        ValueError: when a group's shares do not sum to 100 (listing the groups).
+    """
+    if patent_families.empty:
+        out = table("patent_shares").empty_frame()
+        out.attrs["no_source"] = "patent_families is empty"
+        return out
+    shares = patents.patent_shares(patent_families)
+    bad = patents.share_sum_errors(shares)
+    if len(bad):
+        raise ValueError(f"patent_shares: {len(bad)} group(s) do not sum to 100%: "
+                         f"{bad.head(5).to_dict('records')}")
+    return shares
+
+
+@published_table("patent_family_offices", deps=[snapshot_key("cset_1790_patents")])
+def patent_family_offices(context: AssetExecutionContext) -> pd.DataFrame:
+    """Simple families per publication office, only there or also at another office."""
+    body, label, rec = snapshot_input(context, "cset_1790_patents", "patent_family_offices")
+    if rec is None:
+        return body
+    return _with_snapshot(patents.family_offices(body, label), rec)
+
+
+PATENT_ASSETS = [patent_families, patent_shares, patent_family_offices]
+
+# --- claims --------------------------------------------------------------------------------
+
 #: Published tables the claim rules read (every non-claims table built by the pipeline).
-CLAIM_INPUTS = ["patent_figures", "model_facts", "benchmark_figures"]
+CLAIM_INPUTS = ["patent_figures", "model_facts", "benchmark_figures", "patent_families",
+                "patent_shares", "patent_family_offices", "arena_scores_latest",
+                "livebench_summary"]
 
 
-@published_table("article_claims", ins=CLAIM_INPUTS)
+def claim_tables(context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The input tables plus the arena history (all versions, read from the hive folder)."""
+    data_dir = context.resources.settings.effective_data_dir()
+    return {**tables, "arena_scores": read_arena_history(data_dir)}
+
+
+@published_table("article_claims", ins=CLAIM_INPUTS, deps=[ARENA_SCORES_KEY])
 def article_claims(context: AssetExecutionContext, **tables: pd.DataFrame) -> pd.DataFrame:
     """The article's claims with verdicts computed by their rules from the input tables."""
-    claims, _ = check_claims(tables)
+    claims, _ = check_claims(claim_tables(context, tables))
     for row in claims.itertuples():
         context.log.info(f"{row.claim_id}: {row.verdict}")
     return claims
 
 
-@published_table("claim_evidence", ins=["article_claims", *CLAIM_INPUTS])
+@published_table("claim_evidence", ins=["article_claims", *CLAIM_INPUTS],
+                 deps=[ARENA_SCORES_KEY])
 def claim_evidence(context: AssetExecutionContext, article_claims: pd.DataFrame,
                    **tables: pd.DataFrame) -> pd.DataFrame:
     """The evidence rows of each claim (the same rules, at the same ``checked_at``)."""
     checked_at = pd.Timestamp(article_claims["checked_at"].max()).to_pydatetime()
-    _, evidence = check_claims(tables, now=checked_at)
+    _, evidence = check_claims(claim_tables(context, tables), now=checked_at)
     return evidence
 
 
-PUBLISHED_ASSETS = [*REFERENCE_ASSETS, source_status, article_claims, claim_evidence]
+PUBLISHED_ASSETS = [*REFERENCE_ASSETS, source_status, *PATENT_ASSETS,
+                    *leaderboard_assets.PUBLISHED_ASSETS, article_claims, claim_evidence]
+
+
+@asset(
+    key=AssetKey(["published", "claims_report"]),
+    group_name="claims",
+    ins={"article_claims": AssetIn(key=published_key("article_claims")),
+         "claim_evidence": AssetIn(key=published_key("claim_evidence"))},
+    required_resource_keys={"settings"},
+    description="The claims report a person can read: report.html / report.md with one "
+                "chart per claim, in <data_dir>/published/report/.",
+    kinds={"html", "matplotlib"},
+)
+def claims_report(context: AssetExecutionContext, article_claims: pd.DataFrame,
+                  claim_evidence: pd.DataFrame) -> MaterializeResult:
+    out = context.resources.settings.effective_data_dir() / "published" / "report"
+    written = build_report(article_claims, claim_evidence, out)
+    counts = article_claims["verdict"].value_counts().to_dict()
+    return MaterializeResult(metadata={
+        "html": MetadataValue.path(str(written["html"])),
+        "charts": sum(k.startswith("chart:") for k in written),
+        **{f"verdict_{k}": int(v) for k, v in counts.items()},
+        "report": MetadataValue.md(written["markdown"].read_text(encoding="utf-8")[:20000]),
+    })
 
 
 def _published_names() -> list[str]:

@@ -8,6 +8,7 @@ check (WARN), never a failed run: the last good snapshot stays in use.
 """
 
 import hashlib
+from datetime import timedelta
 
 from dagster import (
     AssetCheckResult,
@@ -16,6 +17,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     DataVersion,
+    FreshnessPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -23,6 +25,11 @@ from dagster import (
 
 from assets.registry import load_sources
 from assets.sources import snapshot_source, write_status
+
+
+#: The daily_refresh schedule runs every 24 h: warn after 36 h, fail after 72 h.
+SNAPSHOT_FRESHNESS = FreshnessPolicy.time_window(fail_window=timedelta(hours=72),
+                                                 warn_window=timedelta(hours=36))
 
 
 def snapshot_key(source_id: str) -> AssetKey:
@@ -39,8 +46,14 @@ def _data_version(records) -> str:
     return hashlib.sha256(joined.encode()).hexdigest()
 
 
-def make_snapshot_asset(source: dict):
-    """The snapshot asset of one registered source."""
+def make_snapshot_asset(source: dict, collect=None):
+    """The snapshot asset of one registered source.
+
+    ``collect(source, mode, store, http) -> (status rows, records in use)`` fetches or looks
+    up the source; the default, :func:`assets.sources.snapshot_source`, serves ``file`` and
+    ``hf_model_info`` sources (listings with discovered files bring their own).
+    """
+    collect = collect or snapshot_source
     sid = source["id"]
     key = snapshot_key(sid)
 
@@ -59,12 +72,13 @@ def make_snapshot_asset(source: dict):
         metadata={"url": MetadataValue.url(source["url"]) if "{" not in source["url"]
                   else source["url"], "license": source.get("license", "")},
         kinds={"http"},
+        freshness_policy=SNAPSHOT_FRESHNESS,
     )
     def _snapshot(context: AssetExecutionContext):
         settings = context.resources.settings
         mode = settings.effective_mode()
-        statuses, records = snapshot_source(source, mode, settings.snapshots(),
-                                            context.resources.http)
+        statuses, records = collect(source, mode, settings.snapshots(),
+                                    context.resources.http)
         write_status(settings.status_dir(), sid, statuses)
         for s in statuses:
             if s.status == "failed":
@@ -98,4 +112,7 @@ def make_snapshot_asset(source: dict):
     return _snapshot
 
 
-SNAPSHOT_ASSETS = [make_snapshot_asset(s) for s in load_sources().values()]
+#: Kinds served by the default collector; other kinds are built beside their parsers.
+SIMPLE_KINDS = ("file", "hf_model_info")
+SNAPSHOT_ASSETS = [make_snapshot_asset(s) for s in load_sources().values()
+                   if s["kind"] in SIMPLE_KINDS]

@@ -68,10 +68,54 @@ def source_streams(source: dict) -> list[tuple[str, str]]:
     raise ValueError(f"sources.yaml: source {source['id']!r} has unknown kind {source['kind']!r}")
 
 
+def fetch_stream(
+    source: dict, stream: str, url: str, mode: str, store: SnapshotStore,
+    http: HttpSource | None, session=None, refetch: bool = True,
+) -> tuple[RequestStatus, SnapshotRecord | None]:
+    """Fetch (live) or look up (offline) one URL of a source as snapshot stream ``stream``.
+
+    Live: a conditional GET from the newest snapshot's ETag / Last-Modified; the bytes are
+    recorded only when they changed. ``refetch=False`` skips the request when a snapshot
+    exists (for immutable URLs pinned to a commit). A failure keeps the last good snapshot.
+    Returns the status row and the snapshot record in use (None when there is none).
+    """
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    prev = store.latest(stream)
+    rec, http_status, error = prev, None, None
+    if mode != "live":
+        status = "offline"
+        if prev is None:
+            error = "no local snapshot; offline runs use the bundled reference figures"
+    elif prev is not None and not refetch:
+        status = "unchanged"
+    else:
+        res = http.get(url, etag=prev.etag if prev else None,
+                       last_modified=prev.last_modified if prev else None, session=session)
+        http_status = res.http_status
+        if res.status == "fetched":
+            rec, created = store.save(stream, source["id"], res, source.get("license"))
+            status = "fetched" if created else "unchanged"
+        elif res.status == "not_modified":
+            status = "unchanged" if prev else "failed"
+            if prev is None:
+                error = "304 Not Modified but no local snapshot to reuse"
+        else:
+            status, error = "failed", res.error
+            if prev is not None:
+                error += f"; last good snapshot {prev.sha256[:12]} kept"
+    row = RequestStatus(
+        source_id=source["id"], stream=stream, url=url, mode=mode, status=status,
+        http_status=http_status, sha256=rec.sha256 if rec else None,
+        bytes=rec.bytes if rec else None,
+        snapshot_retrieved_at=rec.retrieved_at if rec else None, error=error, checked_at=now,
+    )
+    return row, rec
+
+
 def snapshot_source(
     source: dict, mode: str, store: SnapshotStore, http: HttpSource | None
 ) -> tuple[list[RequestStatus], list[SnapshotRecord]]:
-    """Fetch (live) or look up (offline) every URL of ``source``.
+    """Fetch (live) or look up (offline) every URL of a ``file`` or ``hf_model_info`` source.
 
     Returns the status rows and the snapshot records in use (the newest good snapshot of
     each stream that has one). Never raises for an upstream failure.
@@ -80,36 +124,8 @@ def snapshot_source(
     session = http.session() if (mode == "live" and http is not None) else None
     try:
         for stream, url in source_streams(source):
-            now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            prev = store.latest(stream)
-            rec, http_status, error = prev, None, None
-            if mode != "live":
-                status = "offline"
-                if prev is None:
-                    error = "no local snapshot; offline runs use the bundled reference figures"
-            else:
-                res = http.get(url, etag=prev.etag if prev else None,
-                               last_modified=prev.last_modified if prev else None,
-                               session=session)
-                http_status = res.http_status
-                if res.status == "fetched":
-                    rec, created = store.save(stream, source["id"], res, source.get("license"))
-                    status = "fetched" if created else "unchanged"
-                elif res.status == "not_modified":
-                    status = "unchanged" if prev else "failed"
-                    if prev is None:
-                        error = "304 Not Modified but no local snapshot to reuse"
-                else:
-                    status, error = "failed", res.error
-                    if prev is not None:
-                        error += f"; last good snapshot {prev.sha256[:12]} kept"
-            statuses.append(RequestStatus(
-                source_id=source["id"], stream=stream, url=url, mode=mode, status=status,
-                http_status=http_status, sha256=rec.sha256 if rec else None,
-                bytes=rec.bytes if rec else None,
-                snapshot_retrieved_at=rec.retrieved_at if rec else None,
-                error=error, checked_at=now,
-            ))
+            row, rec = fetch_stream(source, stream, url, mode, store, http, session)
+            statuses.append(row)
             if rec is not None:
                 records.append(rec)
     finally:
@@ -118,22 +134,24 @@ def snapshot_source(
     return statuses, records
 
 
-def write_status(status_dir: Path, source_id: str, rows: list[RequestStatus]) -> None:
-    """Replace ``<status_dir>/<source_id>.json`` with this run's rows for the source."""
-    _atomic_write(status_dir / f"{source_id}.json",
+def write_status(status_dir: Path, name: str, rows: list[RequestStatus]) -> None:
+    """Replace ``<status_dir>/<name>.json`` with this run's rows; ``name`` is a source id, or
+    ``<source id>/<part>`` for requests made by a partition run."""
+    _atomic_write(status_dir / f"{name}.json",
                   json.dumps([asdict(r) for r in rows], indent=2).encode())
 
 
 def read_status(status_dir: Path) -> pd.DataFrame:
     """Every source's last status rows, in the columns of ``source_status``.
 
-    Sources registered but never run get no rows; a status file that is not valid JSON
-    raises ``ValueError`` naming it.
+    A stream reported by two runs (a partition run, then a later discovery run) keeps its
+    latest row. Sources registered but never run get no rows; a status file that is not
+    valid JSON raises ``ValueError`` naming it.
     """
     rows = []
     known = set(load_sources())
-    for path in sorted(status_dir.glob("*.json")):
-        if path.stem not in known:
+    for path in sorted(status_dir.rglob("*.json")):
+        if path.relative_to(status_dir).parts[0].removesuffix(".json") not in known:
             continue
         try:
             rows.extend(json.loads(path.read_text(encoding="utf-8")))
@@ -141,8 +159,9 @@ def read_status(status_dir: Path) -> pd.DataFrame:
             raise ValueError(f"status file {path}: not JSON: {exc}") from exc
     df = pd.DataFrame(rows, columns=TABLES[0].column_names)
     for col in ("checked_at", "snapshot_retrieved_at"):
-        df[col] = pd.to_datetime(df[col], utc=True)
-    return df
+        df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
+    df = df.sort_values("checked_at", kind="stable")
+    return df.drop_duplicates(["source_id", "stream"], keep="last").reset_index(drop=True)
 
 
 def latest_snapshot_body(store: SnapshotStore, stream: str) -> tuple[bytes, SnapshotRecord] | None:

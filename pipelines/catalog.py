@@ -3,7 +3,9 @@
 Built from the schema registry (``pipelines/schemas.py``) for every table whose Parquet
 file exists under ``<data_dir>/published``: each resource lists its path, title,
 description, license, sources, primary key, row count, sha256 and every field with its
-Frictionless type, description and unit, so consumers see the whole folder in one file.
+Frictionless type, Parquet type (``arrowType``), description and unit, so consumers see the
+whole folder in one file. Nullable integer columns are declared ``number``: frictionless
+reads Parquet through pandas, where they arrive as floats.
 """
 from __future__ import annotations
 
@@ -45,7 +47,13 @@ def resource_descriptor(spec: TableSpec, path: Path, rel_path: str) -> dict:
     sources = load_sources()
     fields = []
     for col in spec.columns:
-        f = {"name": col.name, "type": frictionless_type(col.type),
+        ftype = frictionless_type(col.type)
+        if ftype == "integer" and col.nullable:
+            # frictionless reads Parquet through pandas, where a nullable integer column
+            # becomes float with NaN; declared "number" so `frictionless validate` accepts
+            # it, with the exact Parquet type in arrowType
+            ftype = "number"
+        f = {"name": col.name, "type": ftype, "arrowType": str(col.type),
              "description": col.description}
         if col.unit:
             f["unit"] = col.unit
@@ -64,7 +72,6 @@ def resource_descriptor(spec: TableSpec, path: Path, rel_path: str) -> dict:
             {"title": sources[s]["title"], "path": sources[s]["url"]}
             for s in spec.sources if s in sources
         ],
-        "bytes": path.stat().st_size,
         "hash": "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest(),
         "rows": pq.ParquetFile(path).metadata.num_rows,
         "schema": {"fields": fields, "primaryKey": list(spec.primary_key)},

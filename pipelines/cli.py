@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipelines.cli run`` materializes every asset (the ``main`` job).
+"""Command line: ``python -m pipelines.cli run`` brings every asset up to date.
 
 Runs in process, without the Dagster daemon, on the instance of ``DAGSTER_HOME`` (the
 Makefile sets it to ``./dagster_home``, so runs show in ``make ui``). The mode comes from
@@ -23,16 +23,15 @@ def _instance() -> DagsterInstance:
         return DagsterInstance.ephemeral()
 
 
-def run(job_name: str = "main") -> int:
-    """Execute ``job_name`` in process; returns the process exit code."""
-    from pipelines.definitions import defs
+def run() -> int:
+    """Bring every asset up to date in process; returns the process exit code."""
+    from pipelines.runner import update_all
 
     mode = env_mode()
     data_dir = env_data_dir()
-    print(f"ai-numbers: job {job_name!r}, mode {mode}, data dir {data_dir}")
+    print(f"ai-numbers: mode {mode}, data dir {data_dir}")
     with _instance() as instance:
-        result = defs.get_job_def(job_name).execute_in_process(
-            instance=instance, raise_on_error=False)
+        summary = update_all(instance)
     published = f"{data_dir}/published"
     for name, cols in (("source_status", ["source_id", "stream", "status", "http_status", "error"]),
                        ("article_claims", ["claim_id", "verdict", "evidence_value", "evidence_unit"])):
@@ -43,18 +42,18 @@ def run(job_name: str = "main") -> int:
             continue
         print(f"\n{name} ({len(df)} rows):")
         print(df.to_string(index=False, max_colwidth=60))
-    print(f"\nrun {result.run_id}: {'success' if result.success else 'FAILED'}; "
-          f"tables in {published}")
-    return 0 if result.success else 1
+    state = "success" if summary.success else "FAILED: " + ", ".join(summary.failed)
+    print(f"\n{len(summary.runs)} run(s): {state}; tables in {published}; report in "
+          f"{published}/report/report.html")
+    return 0 if summary.success else 1
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.cli")
     sub = parser.add_subparsers(dest="command", required=True)
-    p_run = sub.add_parser("run", help="materialize every asset")
-    p_run.add_argument("--job", default="main", choices=["main", "refresh"])
-    args = parser.parse_args(argv)
-    return run(args.job)
+    sub.add_parser("run", help="bring every asset up to date (discover, partitions, publish)")
+    parser.parse_args(argv)
+    return run()
 
 
 if __name__ == "__main__":

@@ -105,9 +105,15 @@ def load_suite(name: str):
     import great_expectations as gx
 
     try:
-        return gx.ExpectationSuite(**data)
+        suite = gx.ExpectationSuite(**data)
     except Exception as exc:  # GX raises several types for bad expectation configs
         raise SuiteError(f"{path.name}: {type(exc).__name__}: {exc}") from exc
+    # GX logs and drops an expectation it cannot build (a misspelt type): refuse instead
+    built = {e.expectation_type for e in suite.expectations}
+    dropped = [e.get("type") for e in data["expectations"] if e.get("type") not in built]
+    if dropped or len(suite.expectations) != len(data["expectations"]):
+        raise SuiteError(f"{path.name}: expectation(s) GX could not build: {dropped}")
+    return suite
 
 
 @cache

@@ -78,7 +78,8 @@ class FetchResult:
     ``status`` is ``fetched`` (200 with a body), ``not_modified`` (304) or ``failed``
     (transport error, non-2xx after retries, or a body over the size limit). ``http_status``
     is the last HTTP status (None on a transport error). ``body`` is the raw bytes when
-    fetched. ``error`` says what went wrong, with no credentials in it.
+    fetched; ``link`` the ``Link`` header (pagination). ``error`` says what went wrong,
+    with no credentials in it.
     """
 
     url: str
@@ -89,6 +90,7 @@ class FetchResult:
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    link: str | None = None
     error: str | None = None
 
 
@@ -164,6 +166,7 @@ class HttpSource(ConfigurableResource):
                 result.content_type = resp.headers.get("Content-Type")
                 result.etag = resp.headers.get("ETag")
                 result.last_modified = resp.headers.get("Last-Modified")
+                result.link = resp.headers.get("Link")
                 if resp.status_code == 304:
                     result.status = "not_modified"
                     return result
@@ -290,6 +293,7 @@ class SnapshotStore:
             sha256=digest, bytes=len(result.body), content_type=result.content_type,
             etag=result.etag, last_modified=result.last_modified, license=license,
             file=str(body_path.relative_to(self.root)), http_status=result.http_status,
+            extra={"link": result.link} if result.link else {},
         )
         _atomic_write(snap_dir / "record.json",
                       json.dumps(asdict(record), indent=2, sort_keys=True).encode())

@@ -181,4 +181,4 @@ INT64 = pa.int64()
 FLOAT = pa.float64()
 BOOL = pa.bool_()
 DATE = pa.date32()
-TIMESTAMP = pa.timestamp("s", tz="UTC")
+TIMESTAMP = pa.timestamp("ms", tz="UTC")  # Parquet has no second unit

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dagster import DagsterInstance, materialize
+from dagster import DagsterInstance
 
 from tools.replay import ReplayServer
 
@@ -31,20 +31,16 @@ def upstream_replay():
 
 
 def run_pipeline(data_dir: Path, mode: str = "offline", mirror: str | None = None,
-                 instance: DagsterInstance | None = None, selection=None):
-    """Materialize every asset (or ``selection``) in process into ``data_dir``."""
-    from pipelines.definitions import ALL_ASSETS
-    from pipelines.io_managers import ParquetIOManagerFactory
-    from pipelines.resources import HttpSource, PipelineSettings
+                 instance: DagsterInstance | None = None):
+    """Bring everything up to date into ``data_dir`` the way ``make run`` does (discover,
+    missing arena partitions, publish) on a real (ephemeral) Dagster instance. Returns the
+    :class:`pipelines.runner.RunSummary`."""
+    from pipelines.runner import resource_config, update_all
 
-    resources = {
-        "settings": PipelineSettings(data_dir=str(data_dir), mode=mode),
-        "http": HttpSource(mirror=mirror, retries=1, backoff_factor=0.01),
-        "parquet_io": ParquetIOManagerFactory(data_dir=str(data_dir)),
-    }
-    return materialize(ALL_ASSETS, resources=resources, selection=selection,
-                       instance=instance or DagsterInstance.ephemeral(),
-                       raise_on_error=False)
+    config = resource_config(data_dir=str(data_dir), mode=mode, mirror=mirror,
+                             http={"retries": 1, "backoff_factor": 0.01})
+    return update_all(instance or DagsterInstance.ephemeral(), run_config=config,
+                      log=lambda msg: None)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,8 @@ from assets.registry import load_sources
 from tests.conftest import run_pipeline
 
 MIRRORED = ["eto_cat", "cset_1790_patents", "deepseek_v3_card", "deepseek_r1_card",
-            "llama31_card", "qwen25_blog"]
+            "llama31_card", "qwen25_blog", "lmarena_history", "livebench"]
+SINGLE_FILE = MIRRORED[:6]
 
 
 def snapshot_records(data_dir):
@@ -32,12 +33,24 @@ def test_live_run_fetches_mirrored_sources_and_survives_hub_404(tmp_path, upstre
     from tests.conftest import shared_path
     index = pd.read_csv(shared_path("upstream", "index.tsv"), sep="\t")
     sources = load_sources()
-    for sid in MIRRORED:
+    for sid in SINGLE_FILE:
         row = index[index["url"] == sources[sid]["url"]].iloc[0]
         digest = hashlib.sha256(shared_path("upstream", row["file"]).read_bytes()).hexdigest()
         assert status.loc[status["source_id"] == sid, "sha256"].item() == digest
+    # every file of the mirror (index.tsv lists some files under two URLs) became exactly
+    # one snapshot: the 6 single files, the commits listing, 44 arena versions, LiveBench
     snaps = snapshot_records(tmp_path)
-    assert len(snaps) == len(MIRRORED)
+    assert len(snaps) == index["file"].nunique()
+    assert set(snaps) == {hashlib.sha256(shared_path("upstream", f).read_bytes()).hexdigest()
+                          for f in index["file"].unique()}
+    # one arena partition per version date in the mirror's commit listing
+    import json
+    listing = json.loads(shared_path(
+        "upstream", index.loc[index["url"].str.contains("commits"), "file"].iloc[0]).read_text())
+    dates = {c["commit"]["committer"]["date"][:10] for c in listing}
+    assert sorted(first.materialized_partitions) == sorted(dates)
+    history = sorted((tmp_path / "published" / "history" / "arena_scores").glob("*/part-0.parquet"))
+    assert [p.parent.name for p in history] == [f"snapshot_date={d}" for d in sorted(dates)]
 
     second = run_pipeline(tmp_path, mode="live", mirror=upstream_replay.url, instance=instance)
     assert second.success
@@ -45,6 +58,7 @@ def test_live_run_fetches_mirrored_sources_and_survives_hub_404(tmp_path, upstre
     for sid in MIRRORED:
         assert set(status2.loc[status2["source_id"] == sid, "status"]) == {"unchanged"}
     assert snapshot_records(tmp_path) == snaps
+    assert second.new_partitions == [] and second.materialized_partitions == []
     # the second run asked conditionally (If-None-Match) for the mirrored files
     conditional = [p for p, h in upstream_replay.requests if "If-None-Match" in h]
     assert len(conditional) >= len(MIRRORED)
@@ -56,3 +70,21 @@ def test_live_run_fetches_mirrored_sources_and_survives_hub_404(tmp_path, upstre
     status3 = pd.read_parquet(tmp_path / "published" / "source_status.parquet")
     mirrored = status3[status3["source_id"].isin(MIRRORED)]
     assert set(mirrored["status"]) == {"offline"} and mirrored["sha256"].notna().all()
+
+
+def test_deepseek_v3_first_arena_version_is_visible_in_history(tmp_path, upstream_replay):
+    """DeepSeek-V3's first arena version and score, from the history files, equal the figure
+    cited in shared/reference/benchmark_figures.csv (version 2024-12-31, 1315)."""
+    import duckdb
+
+    from tests.conftest import shared_path
+    ref = pd.read_csv(shared_path("reference", "benchmark_figures.csv"))
+    cited = ref[(ref["kind"] == "arena_score") & (ref["model"] == "deepseek-v3")]
+    first_cited = cited.sort_values("date").iloc[0]
+    assert run_pipeline(tmp_path, mode="live", mirror=upstream_replay.url).success
+    glob = tmp_path / "published" / "history" / "arena_scores" / "*" / "*.parquet"
+    row = duckdb.sql(
+        f"SELECT snapshot_date, score FROM read_parquet('{glob}', hive_partitioning=true, "
+        "hive_types={'snapshot_date': DATE}) WHERE model_id = 'deepseek-v3' "
+        "ORDER BY snapshot_date LIMIT 1").fetchall()[0]
+    assert str(row[0]) == first_cited["date"] and row[1] == first_cited["value"]

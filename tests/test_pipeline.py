@@ -70,14 +70,14 @@ def test_published_file_reads_with_duckdb_and_polars_with_declared_types(offline
     expected = {pa.string(): ("VARCHAR",), pa.float64(): ("DOUBLE",), pa.int16(): ("SMALLINT",),
                 pa.int32(): ("INTEGER",), pa.int64(): ("BIGINT",), pa.bool_(): ("BOOLEAN",),
                 pa.date32(): ("DATE",),
-                pa.timestamp("s", tz="UTC"): ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ")}
+                pa.timestamp("ms", tz="UTC"): ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ")}
     for col in spec.columns:
         assert duck_types[col.name] in expected[col.type], (name, col.name, duck_types[col.name])
         assert str(pl_df.schema[col.name]).split("(")[0] in {
             pa.string(): ("String",), pa.float64(): ("Float64",), pa.int16(): ("Int16",),
             pa.int32(): ("Int32",), pa.int64(): ("Int64",), pa.bool_(): ("Boolean",),
-            pa.date32(): ("Date",), pa.timestamp("s", tz="UTC"): ("Datetime",)}[col.type]
-    n = duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
+            pa.date32(): ("Date",), pa.timestamp("ms", tz="UTC"): ("Datetime",)}[col.type]
+    n = duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0][0]
     assert n == pq.ParquetFile(path).metadata.num_rows
 
 
@@ -134,13 +134,17 @@ def test_failing_suite_keeps_last_good_file_and_stops_downstream(tmp_path, monke
         return df
 
     monkeypatch.setattr(pa_mod, "load_reference", broken)
-    result = run_pipeline(tmp_path)
-    assert not result.success or True  # the run may report success with a failed check
+    summary = run_pipeline(tmp_path)
+    assert summary.failed == ["publish"]  # a blocking check failing with ERROR fails the step
+    (result,) = summary.results("publish")
     checks = [e for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     mf = [e.event_specific_data for e in checks
           if e.event_specific_data.asset_key.path == ["published", "model_facts"]]
     assert mf and not mf[0].passed
     assert published(tmp_path, "model_facts").read_bytes() == good
     assert published(tmp_path, "article_claims").stat().st_mtime_ns == claims_before
-    skipped = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"}
-    assert any("article_claims" in s for s in skipped)
+    materialized = {"/".join(e.event_specific_data.materialization.asset_key.path)
+                    for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
+    assert "published/patent_figures" in materialized  # an independent table still published
+    assert not {"published/model_facts", "published/article_claims",
+                "published/claims_report"} & materialized

@@ -1,0 +1,105 @@
+"""Bring everything up to date without the daemon: discovery, missing partitions, publish.
+
+This is what ``make run`` does (through :mod:`pipelines.cli`): run the ``discover`` job,
+register the arena versions it found as dynamic partitions, run ``arena_partitions`` for
+each version whose history file is missing (a re-run adds no partition and recomputes
+nothing), then run ``publish``. Settings come from the environment (``AI_NUMBERS_*``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from dagster import DagsterInstance
+
+from pipelines.resources import env_data_dir
+
+
+@dataclass
+class RunSummary:
+    """The runs of one update: ``runs`` holds ``(job, partition key, result)``; ``failed``
+    lists the jobs (and partitions) that did not succeed."""
+
+    runs: list[tuple[str, str | None, object]] = field(default_factory=list)
+    new_partitions: list[str] = field(default_factory=list)
+    materialized_partitions: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[str]:
+        return [f"{job}[{key}]" if key else job for job, key, res in self.runs
+                if not res.success]
+
+    def results(self, job: str) -> list:
+        """The ``ExecuteInProcessResult`` of every run of ``job``."""
+        return [res for j, _, res in self.runs if j == job]
+
+    @property
+    def success(self) -> bool:
+        return not self.failed
+
+
+def missing_arena_partitions(data_dir, versions: list[str]) -> list[str]:
+    """Versions whose history file does not exist yet, oldest first."""
+    from assets.leaderboard_assets import history_path
+
+    return sorted(v for v in versions if not history_path(data_dir, v).exists())
+
+
+def resource_config(data_dir: str | None = None, mode: str | None = None,
+                    mirror: str | None = None, http: dict | None = None) -> dict:
+    """Run config overriding the settings, HTTP and IO-manager resources (empty values
+    keep the environment's)."""
+    settings = {k: v for k, v in (("data_dir", data_dir), ("mode", mode)) if v}
+    http_cfg = {**({"mirror": mirror} if mirror else {}), **(http or {})}
+    resources = {}
+    if settings:
+        resources["settings"] = {"config": settings}
+    if http_cfg:
+        resources["http"] = {"config": http_cfg}
+    if data_dir:
+        resources["parquet_io"] = {"config": {"data_dir": data_dir}}
+    return {"resources": resources} if resources else {}
+
+
+def update_all(instance: DagsterInstance, run_config: dict | None = None,
+               log=print) -> RunSummary:
+    """Run discover, the missing arena partitions and publish on ``instance``.
+
+    ``run_config`` (see :func:`resource_config`) overrides the environment's settings.
+    """
+    from pathlib import Path
+
+    from assets.leaderboard_assets import arena_partitions
+    from pipelines.definitions import defs
+
+    summary = RunSummary()
+    run_config = run_config or {}
+    data_dir = Path(run_config.get("resources", {}).get("settings", {}).get("config", {})
+                    .get("data_dir") or env_data_dir())
+
+    def execute(job: str, partition_key: str | None = None) -> bool:
+        result = defs.resolve_job_def(job).execute_in_process(
+            instance=instance, partition_key=partition_key, run_config=run_config,
+            raise_on_error=False)
+        summary.runs.append((job, partition_key, result))
+        if not result.success:
+            log(f"job {job}{f' [{partition_key}]' if partition_key else ''} failed "
+                f"(run {result.run_id})")
+        return result.success
+
+    execute("discover")
+    versions_file = data_dir / "published" / "arena_versions.parquet"
+    versions = (pd.read_parquet(versions_file)["version"].tolist()
+                if versions_file.exists() else [])
+    existing = set(instance.get_dynamic_partitions(arena_partitions.name))
+    summary.new_partitions = sorted(set(versions) - existing)
+    if summary.new_partitions:
+        instance.add_dynamic_partitions(arena_partitions.name, summary.new_partitions)
+    missing = missing_arena_partitions(data_dir, versions)
+    log(f"arena versions: {len(versions)} known, {len(summary.new_partitions)} new "
+        f"partition(s), {len(missing)} to materialize")
+    for key in missing:
+        if execute("arena_partitions", key):
+            summary.materialized_partitions.append(key)
+    execute("publish")
+    return summary
