@@ -943,7 +943,7 @@ TABLES = [
         group="models",
         primary_key=("repo_id",),
         license="Hugging Face Hub metadata; each model under its own license",
-        sources=("hf_hub",),
+        sources=("hf_model_info",),
         columns=(
             Column("repo_id", STR, "Hub repository id (owner/name)", nullable=False),
             Column("model_id", STR, "Model id of assets/registry/models.yaml"),
@@ -974,7 +974,7 @@ TABLES = [
         group="models",
         primary_key=("id",),
         license="CC BY 4.0 (this compilation); facts under their sources' terms",
-        sources=("hf_hub",),
+        sources=("hf_model_info",),
         min_rows=1,
         columns=(
             Column("id", STR, "Model id of assets/registry/models.yaml", nullable=False),

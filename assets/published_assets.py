@@ -7,22 +7,25 @@ suite before the Parquet IO manager writes it.
 
 import pandas as pd
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
     AssetExecutionContext,
     AssetIn,
     AssetKey,
     MaterializeResult,
     MetadataValue,
     asset,
+    asset_check,
 )
 
-from assets import leaderboard_assets, patents
+from assets import leaderboard_assets, model_cards, patents
 from assets.claims import check_claims
 from assets.leaderboard_assets import ARENA_SCORES_KEY, read_arena_history
 from assets.reference import load_reference
-from assets.registry import load_sources
+from assets.registry import load_models, load_sources
 from assets.report import build_report
 from assets.snapshot_assets import snapshot_key
-from assets.sources import latest_snapshot_body, read_status
+from assets.sources import latest_snapshot_body, read_status, source_streams
 from pipelines.catalog import write_datapackage
 from pipelines.io_managers import SOURCE_SNAPSHOTS_ATTR
 from pipelines.publish import published_key, published_table
@@ -113,12 +116,91 @@ def patent_family_offices(context: AssetExecutionContext) -> pd.DataFrame:
 
 PATENT_ASSETS = [patent_families, patent_shares, patent_family_offices]
 
+# --- models --------------------------------------------------------------------------------
+
+CARD_SOURCE_IDS = tuple(model_cards.CARD_SOURCES)
+
+
+@published_table("benchmark_results", deps=[snapshot_key(s) for s in CARD_SOURCE_IDS])
+def benchmark_results(context: AssetExecutionContext) -> pd.DataFrame:
+    """Every cell of every benchmark table of the four model cards."""
+    store = context.resources.settings.snapshots()
+    frames, used = [], []
+    for sid in CARD_SOURCE_IDS:
+        hit = latest_snapshot_body(store, sid)
+        if hit is None:
+            context.log.warning(f"benchmark_results: no snapshot of {sid}; its cells are absent")
+            continue
+        body, rec = hit
+        frames.append(model_cards.parse_model_card(
+            body.decode("utf-8"), model_cards.source_document_for(rec.url), source_id=sid))
+        used.append(rec)
+    if not frames:
+        empty = table("benchmark_results").empty_frame()
+        empty.attrs["no_source"] = "no model card snapshot yet"
+        return empty
+    df = pd.concat(frames, ignore_index=True)
+    df.attrs[SOURCE_SNAPSHOTS_ATTR] = [{"stream": r.stream, "sha256": r.sha256, "url": r.url}
+                                       for r in used]
+    return df
+
+
+@asset_check(asset=published_key("benchmark_results"), name="unmatched_model_names",
+             description="Model names in the cards that match no registry alias (never "
+                         "guessed; add an alias to assets/registry/models.yaml if one is "
+                         "the same model).")
+def unmatched_model_names(benchmark_results: pd.DataFrame) -> AssetCheckResult:
+    names = model_cards.unmatched_model_names(benchmark_results)
+    return AssetCheckResult(
+        passed=names.empty, severity=AssetCheckSeverity.WARN,
+        metadata={"unmatched": len(names),
+                  "names": MetadataValue.md(names.to_markdown(index=False) if len(names)
+                                            else "(none)")})
+
+
+@published_table("hf_model_info", deps=[snapshot_key("hf_model_info")])
+def hf_model_info(context: AssetExecutionContext) -> pd.DataFrame:
+    """Hugging Face Hub model info of the open models (repos that answered)."""
+    store = context.resources.settings.snapshots()
+    source = load_sources()["hf_model_info"]
+    rows, used = [], []
+    for stream, url in source_streams(source):
+        hit = latest_snapshot_body(store, stream)
+        if hit is None:
+            continue
+        body, rec = hit
+        repo_id = stream.split("/", 1)[1].replace("__", "/")
+        rows.append(model_cards.parse_hf_model_info(body, repo_id, url))
+        used.append(rec)
+    df = model_cards.hf_model_info_frame(rows)
+    if df.empty:
+        df.attrs["no_source"] = "no Hub model info snapshot (the Hub did not answer)"
+    df.attrs[SOURCE_SNAPSHOTS_ATTR] = [{"stream": r.stream, "sha256": r.sha256, "url": r.url}
+                                       for r in used]
+    return df
+
+
+@published_table("models", ins=["model_facts", "hf_model_info"])
+def models(context: AssetExecutionContext, model_facts: pd.DataFrame,
+           hf_model_info: pd.DataFrame) -> pd.DataFrame:
+    """Registry x reference facts x Hub info, one row per model."""
+    return model_cards.build_models(load_models(), model_facts, hf_model_info)
+
+
+@published_table("training_compute", ins=["model_facts"])
+def training_compute(context: AssetExecutionContext, model_facts: pd.DataFrame):
+    """GPU type, GPU hours, rate and cost per model, with what each figure covers."""
+    return model_cards.build_training_compute(model_facts)
+
+
+MODEL_ASSETS = [benchmark_results, hf_model_info, models, training_compute]
+
 # --- claims --------------------------------------------------------------------------------
 
 #: Published tables the claim rules read (every non-claims table built by the pipeline).
 CLAIM_INPUTS = ["patent_figures", "model_facts", "benchmark_figures", "patent_families",
-                "patent_shares", "patent_family_offices", "arena_scores_latest",
-                "livebench_summary"]
+                "patent_shares", "patent_family_offices", "benchmark_results", "models",
+                "training_compute", "arena_scores_latest", "livebench_summary"]
 
 
 def claim_tables(context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -146,7 +228,7 @@ def claim_evidence(context: AssetExecutionContext, article_claims: pd.DataFrame,
     return evidence
 
 
-PUBLISHED_ASSETS = [*REFERENCE_ASSETS, source_status, *PATENT_ASSETS,
+PUBLISHED_ASSETS = [*REFERENCE_ASSETS, source_status, *PATENT_ASSETS, *MODEL_ASSETS,
                     *leaderboard_assets.PUBLISHED_ASSETS, article_claims, claim_evidence]
 
 

@@ -25,7 +25,12 @@ from dagster import (
 )
 
 from assets import leaderboard_assets as lb_assets
-from assets.published_assets import PUBLISHED_ASSETS, claims_report, datapackage
+from assets.published_assets import (
+    PUBLISHED_ASSETS,
+    claims_report,
+    datapackage,
+    unmatched_model_names,
+)
 from assets.snapshot_assets import SNAPSHOT_ASSETS
 from pipelines.io_managers import ParquetIOManagerFactory
 from pipelines.resources import HttpSource, PipelineSettings
@@ -69,6 +74,7 @@ daily_refresh = ScheduleDefinition(
 
 defs = Definitions(
     assets=ALL_ASSETS,
+    asset_checks=[unmatched_model_names],
     jobs=[discover_job, arena_partitions_job, publish_job, main_job, refresh_job],
     schedules=[daily_refresh],
     sensors=lb_assets.SENSORS,
