@@ -46,7 +46,7 @@ from assets.sources import RequestStatus, fetch_stream, write_status
 from pipelines.io_managers import SOURCE_SNAPSHOTS_ATTR, write_parquet
 from pipelines.publish import published_key, published_table
 from pipelines.quality import validate_frame
-from pipelines.resources import HttpSource, SnapshotStore
+from pipelines.resources import HttpSource, PipelineSettings, SnapshotStore
 from pipelines.schemas import table
 
 ARENA = load_sources()[lb.ARENA_SOURCE]
@@ -232,6 +232,10 @@ def arena_scores(context: AssetExecutionContext):
     if rec is None:
         context.log.warning(f"arena version {version} (commit {sha}): file not available "
                             f"({status.error}); recorded in source_status and skipped")
+        yield AssetCheckResult(
+            check_name="expectation_suite", asset_key=ARENA_SCORES_KEY, passed=False,
+            severity=AssetCheckSeverity.WARN,
+            metadata={"skipped": f"version {version}: file not available: {status.error}"})
         return
     body = store.read(rec)
     df = lb.parse_arena_csv(body, version, sha)
@@ -333,14 +337,13 @@ def new_arena_versions(versions: pd.DataFrame, existing: set[str]) -> list[str]:
     asset_selection=[ARENA_SCORES_KEY],
     minimum_interval_seconds=6 * 3600,
     default_status=DefaultSensorStatus.RUNNING,
-    required_resource_keys={"settings", "http"},
     description="Lists the arena CSV's versions upstream (live), adds new partition keys and "
                 "requests one run for each new version.",
 )
-def arena_versions_sensor(context: SensorEvaluationContext):
-    settings = context.resources.settings
+def arena_versions_sensor(context: SensorEvaluationContext, settings: PipelineSettings,
+                          http: HttpSource):
     store = settings.snapshots()
-    statuses, _, pages = collect_arena_listing(ARENA, "live", store, context.resources.http)
+    statuses, _, pages = collect_arena_listing(ARENA, "live", store, http)
     write_status(settings.status_dir(), ARENA["id"], statuses)
     if not pages:
         return SkipReason(f"arena listing unavailable: {statuses[-1].error if statuses else ''}")
