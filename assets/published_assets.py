@@ -22,6 +22,7 @@ from assets import leaderboard_assets, model_cards, patents
 from assets.claims import check_claims
 from assets.leaderboard_assets import ARENA_SCORES_KEY, read_arena_history
 from assets.reference import load_reference
+from assets.reference_check import reference_agreement as check_reference
 from assets.registry import load_models, load_sources
 from assets.report import build_report
 from assets.snapshot_assets import snapshot_key
@@ -228,8 +229,28 @@ def claim_evidence(context: AssetExecutionContext, article_claims: pd.DataFrame,
     return evidence
 
 
+@published_table("reference_agreement",
+                 ins=["benchmark_figures", "patent_figures", "benchmark_results",
+                      "livebench_summary", "patent_families"],
+                 deps=[ARENA_SCORES_KEY])
+def reference_agreement(context: AssetExecutionContext, benchmark_figures: pd.DataFrame,
+                        patent_figures: pd.DataFrame, benchmark_results: pd.DataFrame,
+                        livebench_summary: pd.DataFrame, patent_families: pd.DataFrame):
+    """Each reference figure next to the value computed from its primary source."""
+    history = read_arena_history(context.resources.settings.effective_data_dir())
+    out = check_reference(benchmark_figures, patent_figures, benchmark_results, history,
+                          livebench_summary, patent_families)
+    counts = out["status"].value_counts().to_dict()
+    context.log.info(f"reference_agreement: {counts}")
+    for row in out[out["status"] == "disagrees"].itertuples():
+        context.log.warning(f"reference figure disagrees with its primary source: "
+                            f"{row.reference_key}: {row.reference_value} vs {row.primary_value}")
+    return out
+
+
 PUBLISHED_ASSETS = [*REFERENCE_ASSETS, source_status, *PATENT_ASSETS, *MODEL_ASSETS,
-                    *leaderboard_assets.PUBLISHED_ASSETS, article_claims, claim_evidence]
+                    *leaderboard_assets.PUBLISHED_ASSETS, reference_agreement, article_claims,
+                    claim_evidence]
 
 
 @asset(

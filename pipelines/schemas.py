@@ -18,6 +18,7 @@ import pyarrow as pa
 #: Modules that declare ``TABLES``; order is the order of the catalog.
 TABLE_MODULES = (
     "assets.reference",
+    "assets.reference_check",
     "assets.sources",
     "assets.patents",
     "assets.model_cards",

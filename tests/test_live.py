@@ -52,6 +52,10 @@ def test_live_run_fetches_mirrored_sources_and_survives_hub_404(tmp_path, upstre
     history = sorted((tmp_path / "published" / "history" / "arena_scores").glob("*/part-0.parquet"))
     assert [p.parent.name for p in history] == [f"snapshot_date={d}" for d in sorted(dates)]
 
+    # every reference figure with a primary source agrees with what the pipeline computed
+    agreement = pd.read_parquet(tmp_path / "published" / "reference_agreement.parquet")
+    assert len(agreement) == 141 and set(agreement["status"]) == {"agrees"}
+
     second = run_pipeline(tmp_path, mode="live", mirror=upstream_replay.url, instance=instance)
     assert second.success
     status2 = pd.read_parquet(tmp_path / "published" / "source_status.parquet")
