@@ -28,9 +28,9 @@ from pipelines.schemas import BOOL, FLOAT, INT16, STR, TIMESTAMP, Column, TableS
 
 CLAIMS_FILE = Path(__file__).with_name("claims.yaml")
 
-#: Verdict vocabulary of CLAIMS.md.
+#: Verdict vocabulary (claims.yaml ``verdicts``; from the article's claim list, CLAIMS.md).
 VERDICTS = ("supported", "partly_supported", "contradicted", "disputed", "unverifiable")
-#: Evidence kinds of CLAIMS.md.
+#: Evidence kinds (primary data / primary text / secondary report, or none).
 EVIDENCE_KINDS = ("primary_data", "primary_text", "secondary_report", "none")
 
 #: Modules whose import registers rules.
@@ -223,15 +223,15 @@ TABLES = [
         name="article_claims",
         title="The article's claims, re-checked",
         description=(
-            "One row per claim of the article (CLAIMS.md), with the verdict computed from the "
-            "published tables by the claim's rule (assets/claims.yaml, assets/claims_*.py)."
+            "One row per claim of the article (assets/claims.yaml), with the verdict computed "
+            "from the published tables by the claim's rule (assets/claims.yaml, assets/claims_*.py)."
         ),
         group="claims",
         primary_key=("claim_id",),
         license="CC BY 4.0 (this project's verdicts); evidence under its sources' licenses",
         min_rows=16,
         columns=(
-            Column("claim_id", STR, "Stable claim id of CLAIMS.md", nullable=False),
+            Column("claim_id", STR, "Stable claim id (assets/claims.yaml)", nullable=False),
             Column("claim", STR, "What the article says (English paraphrase)", nullable=False),
             Column("claimed_value", STR, "The value as the article states it", nullable=False),
             Column("claimed_unit", STR, "Unit or kind of the claimed value", nullable=False),
@@ -241,7 +241,7 @@ TABLES = [
             Column("evidence_unit", STR, "Unit of evidence_value"),
             Column("evidence_text", STR, "Non-numeric headline evidence (a date, a license)"),
             Column("verdict", STR, "supported, partly_supported, contradicted, disputed or "
-                   "unverifiable (CLAIMS.md vocabulary)", nullable=False),
+                   "unverifiable (meanings in assets/claims.yaml)", nullable=False),
             Column("explanation", STR, "One-line explanation written by the rule",
                    nullable=False),
             Column("evidence_kind", STR, "primary_data, primary_text, secondary_report or none",

@@ -167,9 +167,15 @@ class Comparison:
         for (doc, tab, ev), g in self.pairs.groupby(
                 ["source_document", "table", "evaluator"], sort=False):
             o = g["outcome"].value_counts()
-            parts.append(f"{tab} [{ev}]: {o.get('win', 0)} wins, {o.get('loss', 0)} losses, "
-                         f"{o.get('tie', 0)} ties")
+            parts.append(f"{tab} [{ev}]: {_n(o.get('win', 0), 'win')}, "
+                         f"{_n(o.get('loss', 0), 'loss', 'losses')}, "
+                         f"{_n(o.get('tie', 0), 'tie')}")
         return "; ".join(parts)
+
+
+def _n(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 win``, ``2 wins``, ``0 losses``."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
 
 
 def compare_models(cells: pd.DataFrame, model: str, other: str,
@@ -535,7 +541,7 @@ def qwen_matches_western(spec: ClaimSpec, tables: Tables) -> RuleResult:
     best = max(winners.values())
     verdict = ("supported" if best >= len(against) else
                "partly_supported" if best >= 1 else "contradicted")
-    expl = (f"Basis {_basis_text(basis)} (same table, same evaluator, tie within {tie:g}). "
+    expl = (f"Basis: {_basis_text(basis)} (same table, same evaluator, tie within {tie:g}). "
             + ". ".join(parts) + ". Comparators matched on a majority: "
             + ", ".join(f"{q} {n} of {len(against)}" for q, n in winners.items()) + ".")
     arena, abasis = arena_snapshot(tables)

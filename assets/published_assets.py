@@ -78,13 +78,22 @@ def _with_snapshot(df: pd.DataFrame, rec) -> pd.DataFrame:
 
 # --- patents -------------------------------------------------------------------------------
 
-@published_table("patent_families", deps=[snapshot_key("eto_cat")])
-def patent_families(context: AssetExecutionContext) -> pd.DataFrame:
-    """ETO Country Activity Tracker patent families by country, field and year."""
-    body, label, rec = snapshot_input(context, "eto_cat", "patent_families")
-    if rec is None:
-        return body
-    return _with_snapshot(patents.parse_cat_zip(body, label), rec)
+def parsed_snapshot_table(name: str, source_id: str, parse):
+    """The published asset ``name`` = ``parse(body, document label)`` of the newest snapshot
+    of ``source_id`` (published empty, saying why, when there is no snapshot)."""
+
+    @published_table(name, deps=[snapshot_key(source_id)])
+    def _parsed(context: AssetExecutionContext) -> pd.DataFrame:
+        body, label, rec = snapshot_input(context, source_id, name)
+        if rec is None:
+            return body
+        return _with_snapshot(parse(body, label), rec)
+
+    return _parsed
+
+
+#: ETO Country Activity Tracker patent families by country, field and year.
+patent_families = parsed_snapshot_table("patent_families", "eto_cat", patents.parse_cat_zip)
 
 
 @published_table("patent_shares", ins=["patent_families"])
@@ -106,13 +115,9 @@ def patent_shares(context: AssetExecutionContext, patent_families: pd.DataFrame)
     return shares
 
 
-@published_table("patent_family_offices", deps=[snapshot_key("cset_1790_patents")])
-def patent_family_offices(context: AssetExecutionContext) -> pd.DataFrame:
-    """Simple families per publication office, only there or also at another office."""
-    body, label, rec = snapshot_input(context, "cset_1790_patents", "patent_family_offices")
-    if rec is None:
-        return body
-    return _with_snapshot(patents.family_offices(body, label), rec)
+#: Simple families per publication office, only there or also at another office.
+patent_family_offices = parsed_snapshot_table("patent_family_offices", "cset_1790_patents",
+                                              patents.family_offices)
 
 
 PATENT_ASSETS = [patent_families, patent_shares, patent_family_offices]
@@ -175,7 +180,8 @@ def hf_model_info(context: AssetExecutionContext) -> pd.DataFrame:
         used.append(rec)
     df = model_cards.hf_model_info_frame(rows)
     if df.empty:
-        df.attrs["no_source"] = "no Hub model info snapshot (the Hub did not answer)"
+        df.attrs["no_source"] = ("no Hub model info snapshot (offline without one, or the Hub "
+                                 "did not answer: see source_status)")
     df.attrs[SOURCE_SNAPSHOTS_ATTR] = [{"stream": r.stream, "sha256": r.sha256, "url": r.url}
                                        for r in used]
     return df

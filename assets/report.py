@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.resources import publish_file
+
 VERDICT_COLOURS = {
     "supported": "#1b7837",
     "partly_supported": "#a6dba0",
@@ -36,7 +38,7 @@ def _save(fig, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")
     os.close(fd)
     fig.savefig(tmp, dpi=110, bbox_inches="tight", metadata={"Software": None})
-    os.replace(tmp, path)
+    publish_file(tmp, path)
 
 
 def verdict_chart(claims: pd.DataFrame, path: Path) -> Path:
@@ -162,6 +164,6 @@ def build_report(claims: pd.DataFrame, evidence: pd.DataFrame, out_dir: Path) ->
         fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-        os.replace(tmp, path)
+        publish_file(tmp, path)
         written["markdown" if name.endswith(".md") else "html"] = path
     return written

@@ -2,12 +2,15 @@
 
 Runs in process, without the Dagster daemon, on the instance of ``DAGSTER_HOME`` (the
 Makefile sets it to ``./dagster_home``, so runs show in ``make ui``). The mode comes from
-``AI_NUMBERS_MODE`` (``offline`` by default, ``live`` to fetch first). Prints the source
+``AI_NUMBERS_MODE`` (``offline`` by default, ``live`` to fetch first); the console shows
+Dagster's log from ``AI_NUMBERS_LOG_LEVEL`` up (default ``WARNING``; every event is kept
+in the instance either way). Prints the source
 status and the claims' verdicts; exits 1 when the run failed.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import pyarrow.parquet as pq
@@ -30,8 +33,10 @@ def run() -> int:
     mode = env_mode()
     data_dir = env_data_dir()
     print(f"ai-numbers: mode {mode}, data dir {data_dir}")
+    level = os.environ.get("AI_NUMBERS_LOG_LEVEL", "WARNING").upper()
+    config = {"loggers": {"console": {"config": {"log_level": level}}}}
     with _instance() as instance:
-        summary = update_all(instance)
+        summary = update_all(instance, run_config=config)
     published = f"{data_dir}/published"
     for name, cols in (("source_status", ["source_id", "stream", "status", "http_status", "error"]),
                        ("article_claims", ["claim_id", "verdict", "evidence_value", "evidence_unit"])):

@@ -28,7 +28,7 @@ from dagster import (
 )
 from upath import UPath
 
-from pipelines.resources import env_data_dir
+from pipelines.resources import env_data_dir, publish_file
 from pipelines.schemas import TableSpec, table
 
 PIPELINE_VERSION = "0.1.0"
@@ -54,7 +54,7 @@ def write_parquet(df: pd.DataFrame, spec: TableSpec, path: Path) -> pa.Table:
     try:
         pq.write_table(arrow, tmp, compression="zstd", write_statistics=True,
                        row_group_size=max(arrow.num_rows, 1))
-        os.replace(tmp, path)
+        publish_file(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -67,3 +67,8 @@ def test_claims_file_has_exactly_the_claim_ids_of_claims_md():
     assert list(load_claims()) == ids
     vocab = re.findall(r"^\| `([a-z_]+)` \|", text.split("## Claims", 1)[0], flags=re.M)
     assert tuple(vocab) == VERDICTS
+    import yaml
+
+    from assets.claims import CLAIMS_FILE
+    doc = yaml.safe_load(CLAIMS_FILE.read_text())
+    assert tuple(doc["verdicts"]) == VERDICTS and tuple(doc["verdict_meanings"]) == VERDICTS
