@@ -3,6 +3,7 @@ Parquet files, their schemas and metadata, the catalog, and the claims table."""
 from __future__ import annotations
 
 import json
+import os
 
 import duckdb
 import pandas as pd
@@ -49,6 +50,9 @@ def test_published_file_has_declared_schema_and_metadata(offline_run, name):
     assert json.loads(meta["primary_key"]) == list(spec.primary_key)
     assert "source_snapshots" in meta
     assert pf.metadata.num_row_groups == 1
+    umask = os.umask(0)
+    os.umask(umask)
+    assert published(data_dir, name).stat().st_mode & 0o777 == 0o666 & ~umask
     assert pf.metadata.row_group(0).column(0).compression == "ZSTD"
     # rows sorted by the primary key, keys unique
     df = pf.read().to_pandas()
