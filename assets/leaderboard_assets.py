@@ -69,7 +69,9 @@ def collect_arena_listing(source: dict, mode: str, store: SnapshotStore,
     def fetch(url: str):
         page_no[0] += 1
         stream = f"{source['id']}/commits-page-{page_no[0]}"
-        row, rec = fetch_stream(source, stream, url, mode, store, http, session)
+        expect = "json_array_nonempty" if page_no[0] == 1 else "json_array"
+        row, rec = fetch_stream(source, stream, url, mode, store, http, session,
+                                expect=expect)
         statuses.append(row)
         if rec is None:
             raise lb.VersionListingError(f"{source['id']}: page {page_no[0]} ({url}) "
@@ -97,7 +99,7 @@ def collect_livebench(source: dict, mode: str, store: SnapshotStore, http: HttpS
     session = http.session() if (mode == "live" and http is not None) else None
     try:
         row, rec = fetch_stream(source, f"{source['id']}/listing", source["url"], mode, store,
-                                http, session)
+                                http, session, expect="json_array_nonempty")
         statuses, records = [row], [rec] if rec else []
         if rec is None:
             return statuses, records, pd.DataFrame(columns=["release", "table_url",
@@ -107,8 +109,10 @@ def collect_livebench(source: dict, mode: str, store: SnapshotStore, http: HttpS
             for url in (r.table_url, r.categories_url):
                 if not isinstance(url, str) or not url or url == "None":
                     continue
-                stream = f"{source['id']}/{url.rsplit('/', 1)[-1]}"
-                row, frec = fetch_stream(source, stream, url, mode, store, http, session)
+                name = url.rsplit("/", 1)[-1]
+                row, frec = fetch_stream(source, f"{source['id']}/{name}", url, mode, store,
+                                         http, session,
+                                         expect="csv" if name.endswith(".csv") else "json")
                 statuses.append(row)
                 if frec is not None:
                     records.append(frec)
@@ -227,7 +231,7 @@ def arena_scores(context: AssetExecutionContext):
     url = lb.arena_csv_url(sha)
     mode = settings.effective_mode()
     status, rec = fetch_stream(ARENA, f"{ARENA['id']}/csv/{sha}", url, mode, store,
-                               context.resources.http, refetch=False)
+                               context.resources.http, refetch=False, expect="csv")
     write_status(settings.status_dir(), f"{ARENA['id']}/versions/{version}", [status])
     if rec is None:
         context.log.warning(f"arena version {version} (commit {sha}): file not available "

@@ -13,7 +13,9 @@ Each request gives one status row; a source's rows are written to
 """
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -68,41 +70,104 @@ def source_streams(source: dict) -> list[tuple[str, str]]:
     raise ValueError(f"sources.yaml: source {source['id']!r} has unknown kind {source['kind']!r}")
 
 
+#: What a body must look like, by ``expect`` (sources.yaml ``expect``, or given per stream).
+BODY_KINDS = ("zip", "json", "json_array", "json_array_nonempty", "csv", "text")
+
+
+def check_body(expect: str | None, body: bytes) -> str | None:
+    """Why ``body`` is not a plausible ``expect`` (see :data:`BODY_KINDS`), or None.
+
+    Catches what a server sends instead of the file (an HTML error or rate-limit page with
+    status 200), truncated archives, and listings that are not JSON arrays.
+    """
+    if expect is None:
+        return None
+    head = body[:512].lstrip().lower()
+    if expect != "zip" and (head.startswith(b"<!doctype html") or head.startswith(b"<html")):
+        return "an HTML page, not the expected " + expect
+    if expect == "zip":
+        try:
+            with zipfile.ZipFile(io.BytesIO(body)) as zf:
+                bad = zf.testzip()
+        except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+            return f"not a readable zip archive ({exc})"
+        return f"zip member {bad!r} is corrupt (CRC mismatch)" if bad else None
+    if expect.startswith("json"):
+        try:
+            doc = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            return f"not JSON ({exc})"
+        if expect.startswith("json_array") and not isinstance(doc, list):
+            return f"a JSON {type(doc).__name__}, not an array"
+        if expect == "json_array_nonempty" and not doc:
+            return "an empty JSON array (the listing has no entries)"
+        return None
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8 text ({exc})"
+    if expect == "csv" and "," not in (text.splitlines() or [""])[0]:
+        return "not CSV (no comma in the first line)"
+    if not text.strip():
+        return "empty"
+    return None
+
+
 def fetch_stream(
     source: dict, stream: str, url: str, mode: str, store: SnapshotStore,
-    http: HttpSource | None, session=None, refetch: bool = True,
+    http: HttpSource | None, session=None, refetch: bool = True, expect: str | None = None,
 ) -> tuple[RequestStatus, SnapshotRecord | None]:
     """Fetch (live) or look up (offline) one URL of a source as snapshot stream ``stream``.
 
     Live: a conditional GET from the newest snapshot's ETag / Last-Modified; the bytes are
-    recorded only when they changed. ``refetch=False`` skips the request when a snapshot
-    exists (for immutable URLs pinned to a commit). A failure keeps the last good snapshot.
-    Returns the status row and the snapshot record in use (None when there is none).
+    recorded only when they changed, and only when they look like ``expect`` (default: the
+    source's ``expect``; see :func:`check_body`); a rejected body is kept aside under
+    ``<stream>/rejected/`` for inspection and never used. ``refetch=False`` skips the request
+    when a snapshot exists (for immutable URLs pinned to a commit). A newest snapshot whose
+    bytes no longer match their sha256 is set aside and fetched again unconditionally. A
+    failure keeps the last good snapshot. Returns the status row and the snapshot record in
+    use (None when there is none).
     """
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    expect = expect or source.get("expect")
     prev = store.latest(stream)
     rec, http_status, error = prev, None, None
     if mode != "live":
         status = "offline"
         if prev is None:
             error = "no local snapshot; offline runs use the bundled reference figures"
-    elif prev is not None and not refetch:
-        status = "unchanged"
     else:
-        res = http.get(url, etag=prev.etag if prev else None,
-                       last_modified=prev.last_modified if prev else None, session=session)
-        http_status = res.http_status
-        if res.status == "fetched":
-            rec, created = store.save(stream, source["id"], res, source.get("license"))
-            status = "fetched" if created else "unchanged"
-        elif res.status == "not_modified":
-            status = "unchanged" if prev else "failed"
-            if prev is None:
-                error = "304 Not Modified but no local snapshot to reuse"
+        notes = []
+        if prev is not None and not store.verify(prev):
+            moved = store.quarantine(prev)
+            notes.append(f"snapshot {prev.sha256[:12]} was altered on disk, set aside as "
+                         f"{moved}; fetched again")
+            prev = rec = store.latest(stream)
+        if prev is not None and not refetch:
+            status = "unchanged"
         else:
-            status, error = "failed", res.error
-            if prev is not None:
-                error += f"; last good snapshot {prev.sha256[:12]} kept"
+            res = http.get(url, etag=prev.etag if prev else None,
+                           last_modified=prev.last_modified if prev else None,
+                           session=session)
+            http_status = res.http_status
+            problem = check_body(expect, res.body) if res.status == "fetched" else None
+            if problem:
+                kept = store.reject(stream, res.body)
+                status = "failed"
+                notes.append(f"rejected the body: {problem}; kept aside at {kept}")
+            elif res.status == "fetched":
+                rec, created = store.save(stream, source["id"], res, source.get("license"))
+                status = "fetched" if created else "unchanged"
+            elif res.status == "not_modified":
+                status = "unchanged" if prev else "failed"
+                if prev is None:
+                    notes.append("304 Not Modified but no local snapshot to reuse")
+            else:
+                status = "failed"
+                notes.append(res.error)
+            if status == "failed" and prev is not None:
+                notes.append(f"last good snapshot {prev.sha256[:12]} kept")
+        error = "; ".join(notes) or None
     row = RequestStatus(
         source_id=source["id"], stream=stream, url=url, mode=mode, status=status,
         http_status=http_status, sha256=rec.sha256 if rec else None,

@@ -98,17 +98,21 @@ class HttpSource(ConfigurableResource):
     """The one HTTP client for every upstream source (a ``requests.Session``).
 
     Retries with exponential backoff on 429 and 5xx, honouring ``Retry-After``
-    (urllib3 ``Retry``); a timeout per request (seconds); a maximum body size (bytes, the
-    download is cut and reported ``failed`` beyond it); conditional GET from the previous
-    snapshot's ``ETag`` / ``Last-Modified``; an honest User-Agent; optional bearer tokens
+    (urllib3 ``Retry``); connect and read timeouts (seconds) with one retry of a read
+    timeout, and a host that timed out or refused is not asked again within the same session
+    (one source's requests), so a hanging server costs minutes, not hours; a maximum body
+    size (bytes; the download is cut and reported ``failed`` beyond it); conditional GET from
+    the previous snapshot's ``ETag`` / ``Last-Modified``; an honest User-Agent; optional bearer tokens
     from the environment (``HF_TOKEN`` for huggingface.co, ``GITHUB_TOKEN`` for
     api.github.com) that never appear in results, logs or files; and the upstream-mirror
     rewrite (``mirror``, default ``AI_NUMBERS_UPSTREAM_MIRROR``).
     """
 
     mirror: str | None = None
+    connect_timeout_seconds: float = 10.0
     timeout_seconds: float = 60.0
     retries: int = 4
+    read_retries: int = 1
     backoff_factor: float = 0.5
     backoff_max_seconds: float = 30.0
     max_body_bytes: int = 256 * 1024 * 1024
@@ -121,7 +125,7 @@ class HttpSource(ConfigurableResource):
         retry = Retry(
             total=self.retries,
             connect=self.retries,
-            read=self.retries,
+            read=min(self.read_retries, self.retries),
             status=self.retries,
             backoff_factor=self.backoff_factor,
             backoff_max=self.backoff_max_seconds,
@@ -159,8 +163,15 @@ class HttpSource(ConfigurableResource):
         own = session is None
         session = session or self.session()
         result = FetchResult(url=url, requested_url=target, status="failed")
+        host = urlsplit(target).netloc
+        dead = session.__dict__.setdefault("_ai_numbers_unresponsive", set())
+        if host in dead:
+            result.error = (f"{host} did not answer an earlier request of this run; "
+                            "not asked again")
+            return result
         try:
-            with session.get(target, headers=headers, timeout=self.timeout_seconds,
+            with session.get(target, headers=headers,
+                             timeout=(self.connect_timeout_seconds, self.timeout_seconds),
                              stream=True) as resp:
                 result.http_status = resp.status_code
                 result.content_type = resp.headers.get("Content-Type")
@@ -191,6 +202,8 @@ class HttpSource(ConfigurableResource):
                 return result
         except requests.RequestException as exc:
             result.error = _scrub(f"{type(exc).__name__}: {exc}", token)
+            if isinstance(exc, (requests.ConnectionError, requests.Timeout)):
+                dead.add(host)  # a server that hangs or refuses: fail fast for the rest
             return result
         finally:
             if own:
@@ -248,6 +261,8 @@ class SnapshotStore:
         base = self._dir(stream)
         out = []
         for rec_path in base.glob("*/record.json"):
+            if len(rec_path.parent.name) != 64:  # set aside: <sha>.altered-<time>
+                continue
             data = json.loads(rec_path.read_text(encoding="utf-8"))
             out.append(SnapshotRecord(**data))
         return sorted(out, key=lambda r: (r.retrieved_at, r.sha256))
@@ -256,6 +271,34 @@ class SnapshotStore:
         """The newest snapshot record of ``stream``, or None when there is none."""
         recs = self.records(stream)
         return recs[-1] if recs else None
+
+    def verify(self, record: SnapshotRecord) -> bool:
+        """Whether the body on disk still matches the record's sha256 (False if missing)."""
+        path = self.root / record.file
+        if not path.exists():
+            return False
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest() == record.sha256
+
+    def quarantine(self, record: SnapshotRecord) -> str:
+        """Move an altered snapshot's folder aside (``<sha>.altered-<time>``), so it is no
+        longer a snapshot; returns its new path relative to the snapshot root."""
+        folder = (self.root / record.file).parent
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        target = folder.with_name(f"{folder.name}.altered-{stamp}")
+        os.replace(folder, target)
+        return str(target.relative_to(self.root))
+
+    def reject(self, stream: str, body: bytes) -> str:
+        """Keep a body that failed its format check under ``<stream>/rejected/<sha256>``
+        (never used as a snapshot); returns its path relative to the snapshot root."""
+        path = self._dir(stream) / "rejected" / hashlib.sha256(body).hexdigest()
+        if not path.exists():
+            _atomic_write(path, body)
+        return str(path.relative_to(self.root))
 
     def read(self, record: SnapshotRecord) -> bytes:
         """The body of a snapshot, verified against its sha256.

@@ -149,3 +149,42 @@ def test_offline_uses_newest_local_snapshot_without_network(tmp_path):
         statuses, recs = snapshot_source(SOURCE, "offline", store, client(srv))
         assert len(srv.requests) == n_requests  # offline makes no request
     assert statuses[0].status == "offline" and recs[0].sha256 == hashlib.sha256(BODY).hexdigest()
+
+
+def test_hanging_server_costs_one_timeout_per_source_not_one_per_url(tmp_path):
+    """A server that accepts and never answers: the first URL times out (with one read
+    retry), the source's other URLs fail at once, naming the earlier failure."""
+    import socket
+    import threading
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    held, stop = [], threading.Event()
+
+    def accept():
+        sock.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(sock.accept()[0])  # accept and never answer
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    src = {"id": "hf_model_info", "kind": "hf_model_info",
+           "url": "https://huggingface.co/api/models/{repo_id}", "license": None}
+    http = HttpSource(mirror=f"http://127.0.0.1:{sock.getsockname()[1]}", retries=2,
+                      read_retries=1, timeout_seconds=0.5, backoff_factor=0.01)
+    try:
+        statuses, _ = snapshot_source(src, "live", SnapshotStore(tmp_path), http)
+    finally:
+        stop.set()
+        thread.join()
+        for c in held:
+            c.close()
+        sock.close()
+    assert len(statuses) >= 5 and {s.status for s in statuses} == {"failed"}
+    assert "Timeout" in statuses[0].error or "timed out" in statuses[0].error
+    assert all("did not answer an earlier request" in s.error for s in statuses[1:])
+    assert len(held) == 2  # the first request and its one read retry

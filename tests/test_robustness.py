@@ -1,0 +1,105 @@
+"""What a server sends instead of the file, and snapshots altered on disk."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from assets.sources import check_body, fetch_stream, snapshot_source
+from pipelines.resources import HttpSource, SnapshotStore
+from tools.replay import ReplayServer
+
+CARD = {"id": "card", "kind": "file", "url": "https://raw.example.org/a/README.md",
+        "license": "MIT", "expect": "text"}
+PATH = "/raw.example.org/a/README.md"
+HTML = b"<!DOCTYPE html>\n<html><body>429 Too Many Requests</body></html>"
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def http(srv) -> HttpSource:
+    return HttpSource(mirror=srv.url, retries=0, timeout_seconds=5)
+
+
+@pytest.mark.parametrize("expect,body,problem", [
+    ("text", HTML, "HTML page"),
+    ("csv", b"  <html><head></head></html>", "HTML page"),
+    ("csv", b"just words\nno commas", "not CSV"),
+    ("json", b"{not json", "not JSON"),
+    ("json_array", b'{"message": "API rate limit exceeded"}', "not an array"),
+    ("json_array_nonempty", b"[]", "empty JSON array"),
+    ("zip", b"PK\x03\x04truncated", "not a readable zip"),
+    ("zip", zip_bytes({"cat/a.csv": b"x,y\n1,2\n"})[:-30], "not a readable zip"),
+    ("text", b"\xff\xfe\x00bad", "not UTF-8"),
+])
+def test_check_body_rejects_what_is_not_the_file(expect, body, problem):
+    assert problem in check_body(expect, body)
+
+
+@pytest.mark.parametrize("expect,body", [
+    ("text", b"# DeepSeek-V3\n<table><tr><td>1</td></tr></table>\n"),
+    ("csv", b"\xef\xbb\xbfrank,model\n1,x\n"),
+    ("json_array", b"[]"),
+    ("json_array_nonempty", b'[{"sha": "abc"}]'),
+    ("zip", zip_bytes({"cat/a.csv": b"x,y\n1,2\n"})),
+    (None, HTML),
+])
+def test_check_body_accepts_the_real_thing(expect, body):
+    assert check_body(expect, body) is None
+
+
+def test_html_error_page_is_rejected_and_last_good_snapshot_kept(tmp_path):
+    store = SnapshotStore(tmp_path)
+    with ReplayServer() as srv:
+        srv.files[PATH] = (b"# Card\n| a | b |\n|---|---|\n| 1 | 2 |\n", "text/plain")
+        _, good = snapshot_source(CARD, "live", store, http(srv))
+        srv.files[PATH] = (HTML, "text/html")  # a rate-limit page served with 200
+        statuses, in_use = snapshot_source(CARD, "live", store, http(srv))
+    row = statuses[0]
+    assert row.status == "failed" and row.http_status == 200
+    assert "HTML page" in row.error and "last good snapshot" in row.error
+    assert in_use[0].sha256 == good[0].sha256 and len(store.records("card")) == 1
+    rejected = list((tmp_path / "snapshots" / "card" / "rejected").iterdir())
+    assert [p.read_bytes() for p in rejected] == [HTML]  # raw bytes kept for inspection
+
+
+def test_live_run_repairs_a_snapshot_altered_on_disk(tmp_path):
+    store = SnapshotStore(tmp_path)
+    body = b"# Card\nthe real text\n"
+    with ReplayServer() as srv:
+        srv.files[PATH] = (body, "text/plain")
+        _, (rec,) = snapshot_source(CARD, "live", store, http(srv))
+        (store.root / rec.file).write_bytes(b"# Card\nedited by hand\n")
+        with pytest.raises(ValueError, match="altered"):
+            store.read(store.latest("card"))  # offline use refuses it
+        statuses, (fixed,) = snapshot_source(CARD, "live", store, http(srv))
+        # the repair asked unconditionally: no If-None-Match from the altered snapshot
+        assert "If-None-Match" not in srv.requests[-1][1]
+    assert statuses[0].status == "fetched" and "altered" in statuses[0].error
+    assert store.read(fixed) == body
+    assert any(".altered-" in p.name for p in (tmp_path / "snapshots" / "card").iterdir())
+
+
+def test_empty_or_broken_listing_keeps_the_stored_versions(tmp_path):
+    from assets.leaderboard_assets import ARENA, collect_arena_listing
+
+    listing = [{"sha": "a" * 40, "commit": {"committer": {"date": "2024-12-31T10:00:00Z"}}}]
+    path = "/api.github.com/repos/fboulnois/llm-leaderboard-csv/commits"
+    store = SnapshotStore(tmp_path)
+    with ReplayServer() as srv:
+        srv.files[path] = (json.dumps(listing).encode(), "application/json")
+        _, _, pages = collect_arena_listing(ARENA, "live", store, http(srv))
+        assert pages == [listing]
+        for bad in (b"[]", b"<html>busy</html>", b'{"message": "rate limited"}'):
+            srv.files[path] = (bad, "application/json")
+            statuses, _, pages = collect_arena_listing(ARENA, "live", store, http(srv))
+            assert statuses[0].status == "failed", bad
+            assert pages == [listing], bad  # the last good listing is still the one in use
