@@ -129,7 +129,12 @@ CARD_SOURCE_IDS = tuple(model_cards.CARD_SOURCES)
 
 @published_table("benchmark_results", deps=[snapshot_key(s) for s in CARD_SOURCE_IDS])
 def benchmark_results(context: AssetExecutionContext) -> pd.DataFrame:
-    """Every cell of every benchmark table of the four model cards."""
+    """Every cell of every benchmark table of the four model cards.
+
+    Raises:
+        ModelCardError: a card snapshot yields no benchmark table (the last good
+        benchmark_results file stays).
+    """
     store = context.resources.settings.snapshots()
     frames, used = [], []
     for sid in CARD_SOURCE_IDS:
@@ -138,8 +143,13 @@ def benchmark_results(context: AssetExecutionContext) -> pd.DataFrame:
             context.log.warning(f"benchmark_results: no snapshot of {sid}; its cells are absent")
             continue
         body, rec = hit
-        frames.append(model_cards.parse_model_card(
-            body.decode("utf-8"), model_cards.source_document_for(rec.url), source_id=sid))
+        cells = model_cards.parse_model_card(
+            body.decode("utf-8"), model_cards.source_document_for(rec.url), source_id=sid)
+        if cells.empty:
+            raise model_cards.ModelCardError(
+                f"{sid}: no benchmark table found in {rec.url} (snapshot "
+                f"{rec.file}); the card's layout changed or the body is not the card")
+        frames.append(cells)
         used.append(rec)
     if not frames:
         empty = table("benchmark_results").empty_frame()

@@ -4,19 +4,25 @@ Runs in process, without the Dagster daemon, on the instance of ``DAGSTER_HOME``
 Makefile sets it to ``./dagster_home``, so runs show in ``make ui``). The mode comes from
 ``AI_NUMBERS_MODE`` (``offline`` by default, ``live`` to fetch first); the console shows
 Dagster's log from ``AI_NUMBERS_LOG_LEVEL`` up (default ``WARNING``; every event is kept
-in the instance either way). Prints the source
-status and the claims' verdicts; exits 1 when the run failed.
+in the instance either way). Prints the source status and the claims' verdicts; exits 1
+when a run failed (the tables printed are then the last good ones), 2 on bad settings,
+130 when interrupted (SIGINT or SIGTERM: the current job stops, no further job starts).
 """
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
+from pathlib import Path
 
 import pyarrow.parquet as pq
 from dagster import DagsterInstance
 
-from pipelines.resources import env_data_dir, env_mode
+from pipelines.resources import SettingsError, env_data_dir, env_mirror, env_mode
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def _instance() -> DagsterInstance:
@@ -26,27 +32,72 @@ def _instance() -> DagsterInstance:
         return DagsterInstance.ephemeral()
 
 
+def check_settings() -> tuple[str, Path, str]:
+    """Mode, data dir and log level from the environment, checked before any run.
+
+    Raises:
+        SettingsError: a bad mode, mirror URL or log level, or a data dir that cannot be
+        created or written (names the variable and the value).
+    """
+    mode = env_mode()
+    env_mirror()
+    level = os.environ.get("AI_NUMBERS_LOG_LEVEL", "WARNING").upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"AI_NUMBERS_LOG_LEVEL={level!r}: expected one of {LOG_LEVELS}")
+    data_dir = Path(env_data_dir())
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / ".write-probe"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise SettingsError(f"AI_NUMBERS_DATA_DIR={str(data_dir)!r}: cannot write there "
+                            f"({exc.strerror or exc})") from exc
+    return mode, data_dir, level
+
+
 def run() -> int:
     """Bring every asset up to date in process; returns the process exit code."""
     from pipelines.runner import update_all
 
-    mode = env_mode()
-    data_dir = env_data_dir()
+    try:
+        mode, data_dir, level = check_settings()
+    except SettingsError as exc:
+        print(f"ai-numbers: bad setting: {exc}", file=sys.stderr)
+        return 2
     print(f"ai-numbers: mode {mode}, data dir {data_dir}")
-    level = os.environ.get("AI_NUMBERS_LOG_LEVEL", "WARNING").upper()
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        stop.set()
+        raise KeyboardInterrupt  # interrupts the job running now
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     config = {"loggers": {"console": {"config": {"log_level": level}}}}
-    with _instance() as instance:
-        summary = update_all(instance, run_config=config)
-    published = f"{data_dir}/published"
-    for name, cols in (("source_status", ["source_id", "stream", "status", "http_status", "error"]),
-                       ("article_claims", ["claim_id", "verdict", "evidence_value", "evidence_unit"])):
+    try:
+        with _instance() as instance:
+            summary = update_all(instance, run_config=config, should_stop=stop.is_set)
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    published = data_dir / "published"
+    if not summary.success:
+        print("\nThis run did not complete: the tables below are the last good ones, not "
+              "necessarily this run's.")
+    for name, cols in (("source_status", ["source_id", "stream", "status", "http_status",
+                                          "error"]),
+                       ("article_claims", ["claim_id", "verdict", "evidence_value",
+                                           "evidence_unit", "checked_at"])):
         try:
-            df = pq.read_table(f"{published}/{name}.parquet", columns=cols).to_pandas()
+            df = pq.read_table(published / f"{name}.parquet", columns=cols).to_pandas()
         except FileNotFoundError:
             print(f"\n{name}: not published")
             continue
         print(f"\n{name} ({len(df)} rows):")
         print(df.to_string(index=False, max_colwidth=60))
+    if stop.is_set() or summary.interrupted:
+        print(f"\ninterrupted after {len(summary.runs)} run(s)", file=sys.stderr)
+        return 130
     state = "success" if summary.success else "FAILED: " + ", ".join(summary.failed)
     print(f"\n{len(summary.runs)} run(s): {state}; tables in {published}; report in "
           f"{published}/report/report.html")

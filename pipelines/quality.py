@@ -37,8 +37,9 @@ class ExpectationOutcome:
     unexpected: list = field(default_factory=list)
 
     def describe(self) -> str:
-        col = self.kwargs.get("column") or self.kwargs.get("column_list") or ""
-        text = f"{self.type}({col})" if col else self.type
+        cols = [f"{k}={v}" for k, v in self.kwargs.items()
+                if k.startswith("column") and v is not None]
+        text = f"{self.type}({', '.join(cols)})" if cols else self.type
         if self.observed is not None:
             text += f": observed {self.observed}"
         if self.unexpected:

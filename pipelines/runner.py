@@ -21,6 +21,7 @@ class RunSummary:
     lists the jobs (and partitions) that did not succeed."""
 
     runs: list[tuple[str, str | None, object]] = field(default_factory=list)
+    interrupted: bool = False
     new_partitions: list[str] = field(default_factory=list)
     materialized_partitions: list[str] = field(default_factory=list)
 
@@ -36,6 +37,16 @@ class RunSummary:
     @property
     def success(self) -> bool:
         return not self.failed
+
+
+def _was_interrupted(result) -> bool:
+    """Whether a run ended because the process was interrupted (SIGINT / SIGTERM)."""
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            err = event.event_specific_data.error
+            if err is not None and "Interrupted" in (err.cls_name or ""):
+                return True
+    return False
 
 
 def missing_arena_partitions(data_dir, versions: list[str]) -> list[str]:
@@ -62,10 +73,11 @@ def resource_config(data_dir: str | None = None, mode: str | None = None,
 
 
 def update_all(instance: DagsterInstance, run_config: dict | None = None,
-               log=print) -> RunSummary:
+               log=print, should_stop=lambda: False) -> RunSummary:
     """Run discover, the missing arena partitions and publish on ``instance``.
 
-    ``run_config`` (see :func:`resource_config`) overrides the environment's settings.
+    ``run_config`` (see :func:`resource_config`) overrides the environment's settings;
+    when ``should_stop()`` turns true (an interrupt), no further job is started.
     """
     from pathlib import Path
 
@@ -78,10 +90,14 @@ def update_all(instance: DagsterInstance, run_config: dict | None = None,
                     .get("data_dir") or env_data_dir())
 
     def execute(job: str, partition_key: str | None = None) -> bool:
+        if should_stop() or summary.interrupted:
+            return False
         result = defs.resolve_job_def(job).execute_in_process(
             instance=instance, partition_key=partition_key, run_config=run_config,
             raise_on_error=False)
         summary.runs.append((job, partition_key, result))
+        if _was_interrupted(result):
+            summary.interrupted = True
         if not result.success:
             log(f"job {job}{f' [{partition_key}]' if partition_key else ''} failed "
                 f"(run {result.run_id})")
@@ -99,6 +115,8 @@ def update_all(instance: DagsterInstance, run_config: dict | None = None,
     log(f"arena versions: {len(versions)} known, {len(summary.new_partitions)} new "
         f"partition(s), {len(missing)} to materialize")
     for key in missing:
+        if should_stop() or summary.interrupted:
+            break
         if execute("arena_partitions", key):
             summary.materialized_partitions.append(key)
     execute("publish")

@@ -103,3 +103,21 @@ def test_empty_or_broken_listing_keeps_the_stored_versions(tmp_path):
             statuses, _, pages = collect_arena_listing(ARENA, "live", store, http(srv))
             assert statuses[0].status == "failed", bad
             assert pages == [listing], bad  # the last good listing is still the one in use
+
+
+def test_bad_settings_exit_2_with_one_line(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    project = Path(__file__).resolve().parents[1]
+    for var, value, words in [("AI_NUMBERS_MODE", "foo", "expected one of"),
+                              ("AI_NUMBERS_UPSTREAM_MIRROR", "not-a-url", "not an http(s) URL"),
+                              ("AI_NUMBERS_DATA_DIR", str(tmp_path / "f" / "x"), "cannot write")]:
+        if var == "AI_NUMBERS_DATA_DIR":
+            (tmp_path / "f").write_text("a file, not a folder")
+        env = {"PATH": "/usr/bin:/bin", "DAGSTER_HOME": str(tmp_path), var: value}
+        proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "run"], cwd=project,
+                              env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2, (var, proc.stderr[-500:])
+        assert proc.stderr.strip().count("\n") == 0 and var in proc.stderr and words in proc.stderr
