@@ -223,8 +223,9 @@ TABLES = [
         name="article_claims",
         title="The article's claims, re-checked",
         description=(
-            "One row per claim of the article (assets/claims.yaml), with the verdict computed "
-            "from the published tables by the claim's rule (assets/claims.yaml, assets/claims_*.py)."
+            "One row per claim of the article (assets/claims.yaml), with the verdict "
+            "computed from the published tables by the claim's rule (assets/claims.yaml, "
+            "assets/claims_*.py)."
         ),
         group="claims",
         primary_key=("claim_id",),

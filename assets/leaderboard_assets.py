@@ -25,7 +25,6 @@ from dagster import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
-    AssetKey,
     DataVersion,
     DefaultSensorStatus,
     DynamicPartitionsDefinition,

@@ -849,7 +849,7 @@ def build_training_compute(model_facts: pd.DataFrame) -> pd.DataFrame:
     ``training_gpu_hours_pretraining``). ``covers`` says what the figure covers (with the
     fact's note, e.g. DeepSeek-V3's total is the final training run: pre-training, context
     extension and post-training, no prior research or ablations); ``gpu_type`` (str),
-    ``gpu_hours`` (int64, GPU hours), ``cluster_gpus`` (Int64, GPUs), 
+    ``gpu_hours`` (int64, GPU hours), ``cluster_gpus`` (Int64, GPUs),
     ``rental_rate_usd_per_gpu_hour`` (float64, USD per GPU hour, the rate the model's own
     report assumes; null when none), ``cost_usd`` (float64, USD, computed here as
     ``gpu_hours * rate``; null without a rate), ``source`` (publisher, title, locator).

@@ -50,6 +50,11 @@ def _row(kind, ref_table, ref_key, ref_value, primary_table, hits: pd.DataFrame,
     return row
 
 
+def _bench_key(h) -> str:
+    return (f"{h['source_document']} / {h['table']} / {h['model_name_raw']} / "
+            f"{h['benchmark']} / {h['metric']}")
+
+
 def _present(df: pd.DataFrame | None) -> pd.DataFrame | None:
     return df if df is not None and len(df) else None
 
@@ -83,10 +88,7 @@ def reference_agreement(benchmark_figures: pd.DataFrame, patent_figures: pd.Data
                              & bench["table"].str.endswith(suffix)]
                 if len(hits) > 1:
                     hits = hits[hits["metric"] == r["metric"]]
-            primary = "benchmark_results"
-            key_fn = (lambda h: f"{h['source_document']} / {h['table']} / "
-                      f"{h['model_name_raw']} / {h['benchmark']} / {h['metric']}")
-            value_col = "value"
+            primary, value_col, key_fn = "benchmark_results", "value", _bench_key
         elif kind == "arena_score":
             primary, value_col = "arena_scores", "score"
             key_fn = lambda h: f"{h['snapshot_date']} / {h['model_name_raw']}"  # noqa: E731

@@ -95,6 +95,11 @@ def run() -> int:
             continue
         print(f"\n{name} ({len(df)} rows):")
         print(df.to_string(index=False, max_colwidth=60))
+        if name == "source_status" and (df["status"] == "failed").any():
+            failed = df[df["status"] == "failed"]
+            print(f"NOTE: {len(failed)} source request(s) failed "
+                  f"({', '.join(sorted(set(failed['source_id'])))}): their last good snapshot, "
+                  "if any, was used; see the error column.")
     if stop.is_set() or summary.interrupted:
         print(f"\ninterrupted after {len(summary.runs)} run(s)", file=sys.stderr)
         return 130

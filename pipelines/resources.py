@@ -102,8 +102,8 @@ class HttpSource(ConfigurableResource):
     timeout, and a host that timed out or refused is not asked again within the same session
     (one source's requests), so a hanging server costs minutes, not hours; a maximum body
     size (bytes; the download is cut and reported ``failed`` beyond it); conditional GET from
-    the previous snapshot's ``ETag`` / ``Last-Modified``; an honest User-Agent; optional bearer tokens
-    from the environment (``HF_TOKEN`` for huggingface.co, ``GITHUB_TOKEN`` for
+    the previous snapshot's ``ETag`` / ``Last-Modified``; an honest User-Agent; optional
+    bearer tokens from the environment (``HF_TOKEN`` for huggingface.co, ``GITHUB_TOKEN`` for
     api.github.com) that never appear in results, logs or files; and the upstream-mirror
     rewrite (``mirror``, default ``AI_NUMBERS_UPSTREAM_MIRROR``).
     """

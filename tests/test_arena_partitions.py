@@ -12,7 +12,6 @@ from dagster import DagsterInstance, SensorResult, build_sensor_context
 from assets.leaderboard_assets import arena_partitions, arena_versions_sensor, history_path
 from assets.leaderboards import ARENA_COMMITS_URL, arena_csv_url
 from pipelines.definitions import defs
-from pipelines.io_managers import ParquetIOManagerFactory
 from pipelines.resources import HttpSource, PipelineSettings
 from pipelines.runner import resource_config
 from tests.conftest import run_pipeline, shared_path

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from assets.sources import check_body, fetch_stream, snapshot_source
+from assets.sources import check_body, snapshot_source
 from pipelines.resources import HttpSource, SnapshotStore
 from tools.replay import ReplayServer
 

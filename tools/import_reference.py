@@ -5,7 +5,8 @@ Usage: ``python -m tools.import_reference [SHARED_REFERENCE_DIR]``
 Each CSV becomes a YAML file in the project's own format: the citations (publisher, title,
 url) are written once in a ``citations`` block; each figure names its citation by id and keeps
 its locator (where in the document), its status (how sure the figure is) and its note.
-``tests/test_reference.py`` checks the YAML against the CSVs whenever ``../shared`` is present, so nothing drifts.
+``tests/test_reference.py`` checks the YAML against the CSVs whenever ``../shared`` is
+present, so nothing drifts.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ OUT = Path(__file__).resolve().parents[1] / "assets" / "reference"
 CITATION_FIELDS = ("publisher", "title", "url")
 FILES = {
     "patent_figures.csv": "Figures on AI patents from reports with no machine-readable source",
-    "model_facts.csv": "Release dates, licenses, sizes and training compute of the article's models",
+    "model_facts.csv": (
+        "Release dates, licenses, sizes and training compute of the article's models"),
     "benchmark_figures.csv": "Benchmark, arena and LiveBench figures the model claims rest on",
 }
 
