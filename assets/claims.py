@@ -230,7 +230,6 @@ TABLES = [
         group="claims",
         primary_key=("claim_id",),
         license="CC BY 4.0 (this project's verdicts); evidence under its sources' licenses",
-        min_rows=16,
         columns=(
             Column("claim_id", STR, "Stable claim id (assets/claims.yaml)", nullable=False),
             Column("claim", STR, "What the article says (English paraphrase)", nullable=False),

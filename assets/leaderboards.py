@@ -852,7 +852,6 @@ TABLES = [
         primary_key=("model_name_raw",),
         license=_ARENA_LICENSE,
         sources=(ARENA_SOURCE,),
-        min_rows=10,
         columns=_ARENA_COLUMNS,
         extra={"partitioned": True, "partition_column": "snapshot_date",
                "partition_type": "date32",
@@ -866,7 +865,6 @@ TABLES = [
         primary_key=("snapshot_date", "model_name_raw"),
         license=_ARENA_LICENSE,
         sources=(ARENA_SOURCE,),
-        min_rows=10,
         columns=(Column("snapshot_date", DATE, "Version date (UTC date of the commit)",
                         nullable=False),) + _ARENA_COLUMNS,
     ),
@@ -910,7 +908,6 @@ TABLES = [
         primary_key=("release", "model_name_raw", "task"),
         license=_LIVEBENCH_LICENSE,
         sources=(LIVEBENCH_SOURCE,),
-        min_rows=100,
         columns=(
             Column("release", DATE, "LiveBench release date (from the file name)",
                    nullable=False),
@@ -933,7 +930,6 @@ TABLES = [
         primary_key=("release", "model_name_raw", "category"),
         license=_LIVEBENCH_LICENSE,
         sources=(LIVEBENCH_SOURCE,),
-        min_rows=10,
         columns=(
             Column("release", DATE, "LiveBench release date", nullable=False),
             Column("model_name_raw", STR, "Model name as LiveBench prints it", nullable=False),

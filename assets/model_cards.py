@@ -975,7 +975,6 @@ TABLES = [
         primary_key=("id",),
         license="CC BY 4.0 (this compilation); facts under their sources' terms",
         sources=("hf_model_info",),
-        min_rows=1,
         columns=(
             Column("id", STR, "Model id of assets/registry/models.yaml", nullable=False),
             Column("name", STR, "Display name", nullable=False),
@@ -1016,7 +1015,6 @@ TABLES = [
         group="models",
         primary_key=("model_id", "covers"),
         license="figures as cited (see source)",
-        min_rows=1,
         columns=(
             Column("model_id", STR, "Model id of assets/registry/models.yaml", nullable=False),
             Column("covers", STR, "What the GPU hours cover (final run only, pre-training "

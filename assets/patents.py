@@ -480,7 +480,6 @@ TABLES = [
         primary_key=("country_name", "field", "year"),
         license="CC BY-NC 4.0 (ETO terms)",
         sources=("eto_cat",),
-        min_rows=1000,
         columns=(
             Column("country_iso3", STR, "ISO 3166-1 alpha-3 code (null for aggregates)"),
             Column("country_name", STR, "Country name as the tracker publishes it",
@@ -513,7 +512,6 @@ TABLES = [
         primary_key=("measure", "field", "year", "country_iso3"),
         license="CC BY-NC 4.0 (ETO terms)",
         sources=("eto_cat",),
-        min_rows=1000,
         columns=(
             Column("measure", STR, "applications or granted", nullable=False),
             Column("field", STR, "Application field ('All' = every field)", nullable=False),
@@ -550,7 +548,6 @@ TABLES = [
         primary_key=("office", "scope", "priority_year"),
         license="see the 1790-ai-patent-data repository",
         sources=("cset_1790_patents",),
-        min_rows=100,
         columns=(
             Column("office", STR, "Publication office, two-letter code (WO = PCT)",
                    nullable=False),

@@ -44,7 +44,6 @@ def published_table(
     ins: Iterable[str] = (),
     deps: Iterable[AssetKey | str] = (),
     code_version: str = CODE_VERSION,
-    extra_metadata: Callable[[pd.DataFrame], dict] | None = None,
 ):
     """Decorator: ``fn(context, **inputs) -> DataFrame`` becomes the published asset ``name``.
 
@@ -118,7 +117,7 @@ def published_table(
                     + "; ".join(o.describe() for o in result.critical_failed)
                 )
                 return
-            yield Output(df, metadata=extra_metadata(df) if extra_metadata else {})
+            yield Output(df)
 
         _published.__doc__ = fn.__doc__
         return _published

@@ -70,7 +70,6 @@ class TableSpec:
     group: str
     license: str = "see sources"
     sources: tuple[str, ...] = ()
-    min_rows: int = 0
     extra: dict = field(default_factory=dict)
 
     @property

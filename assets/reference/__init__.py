@@ -90,7 +90,6 @@ TABLES = [
         group="reference",
         primary_key=("claim", "metric", "area", "period", "title"),
         license=_LICENSE,
-        min_rows=30,
         columns=(
             Column("claim", STR, "Claim id the figure bears on (or 'context')", nullable=False),
             Column("metric", STR, "What is measured", nullable=False),
@@ -107,7 +106,6 @@ TABLES = [
         group="reference",
         primary_key=("model", "fact"),
         license=_LICENSE,
-        min_rows=40,
         columns=(
             Column("model", STR, "Model id of assets/registry/models.yaml", nullable=False),
             Column("fact", STR, "Which fact (release_date, license_weights, "
@@ -122,7 +120,6 @@ TABLES = [
         group="reference",
         primary_key=("kind", "model", "name_in_source", "measure", "metric", "date", "title"),
         license=_LICENSE,
-        min_rows=100,
         columns=(
             Column("kind", STR, "model_card_benchmark, arena_score or livebench_global",
                    nullable=False),
