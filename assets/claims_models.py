@@ -215,16 +215,18 @@ def compare_models(cells: pd.DataFrame, model: str, other: str,
 
 
 def _pair_rows(comp: Comparison, basis: str) -> list[EvidenceRow]:
+    """Two evidence rows per compared benchmark: the model's cell and the comparator's."""
     rows = []
     for p in comp.pairs.to_dict("records"):
         metric = f" ({p['metric']})" if p["metric"] else ""
-        rows.append(EvidenceRow(
-            table=basis, key=f"{p['table']} / {p['benchmark']}{metric} / {comp.model}",
-            value=p["a"], unit="score", source_document=str(p["source_document"]),
-            publisher=str(p["publisher"]),
-            note=f"{comp.model} {p['a']:g} vs {comp.other} {p['b']:g}: {p['outcome']} "
-                 f"(evaluated by {p['evaluator']})",
-        ))
+        note = (f"{comp.model} {p['a']:g} vs {comp.other} {p['b']:g}: {p['outcome']} "
+                f"(evaluated by {p['evaluator']})")
+        for model, value in ((comp.model, p["a"]), (comp.other, p["b"])):
+            rows.append(EvidenceRow(
+                table=basis, key=f"{p['table']} / {p['benchmark']}{metric} / {model}",
+                value=value, unit="score", source_document=str(p["source_document"]),
+                publisher=str(p["publisher"]), note=note,
+            ))
     return rows
 
 

@@ -57,21 +57,61 @@ def verdict_chart(claims: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+MAX_BARS = 60
+
+
+def _labels(keys: list[str]) -> list[list[str]]:
+    """Key parts (``a / b / c``) without the parts every key shares."""
+    parts = [k.split(" / ") for k in keys]
+    width = max(len(p) for p in parts)
+    parts = [p + [""] * (width - len(p)) for p in parts]
+    keep = [i for i in range(width) if len({p[i] for p in parts}) > 1] or [width - 1]
+    return [[p[i] for i in keep] for p in parts]
+
+
+def _short(text: str, n: int = 55) -> str:
+    return text if len(text) <= n else "..." + text[-(n - 3):]
+
+
 def evidence_chart(claim: pd.Series, evidence: pd.DataFrame, path: Path) -> Path | None:
-    """Bar chart of a claim's numeric evidence in its most common unit, with the claimed
-    value (or range) as a band; None when fewer than two numbers share a unit."""
+    """Bar chart of a claim's numeric evidence in its most common unit (PNG at ``path``).
+
+    Rows whose keys differ only in their last part (the model, for comparisons) are drawn
+    as grouped bars, one colour per last part; the claimed value or range is drawn as a
+    line or band when it is in the same unit. None when fewer than two numbers share a
+    unit. At most :data:`MAX_BARS` bars.
+    """
     ev = evidence.dropna(subset=["value", "unit"])
     if ev.empty:
         return None
     unit = ev["unit"].value_counts().index[0]
-    ev = ev[ev["unit"] == unit]
+    ev = ev[ev["unit"] == unit].head(MAX_BARS)
     if len(ev) < 2:
         return None
+    labels = _labels(ev["key"].tolist())
+    series = [lab[-1] for lab in labels]
+    groups = [" / ".join(lab[:-1]) for lab in labels]
+    grouped = len(set(series)) > 1 and all(groups) and len(set(groups)) < len(groups)
+    if not grouped:
+        groups, series = [" / ".join(lab) for lab in labels], [""] * len(labels)
+    order = list(dict.fromkeys(groups))
+    names = list(dict.fromkeys(series))
+    tails = [g.split(" / ")[-1] for g in order]
+    ticks = tails if len(set(tails)) == len(tails) else order
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(ev) + 1.4))
-    labels = [k if len(k) <= 60 else k[:57] + "..." for k in ev["key"]]
-    ax.barh(range(len(ev)), ev["value"], color="#4393c3")
-    ax.set_yticks(range(len(ev)), labels, fontsize=8)
+    height = 0.32 * len(order) * (len(names) if grouped else 1) + 1.4
+    fig, ax = plt.subplots(figsize=(7.5, min(height, 30)))
+    bar = 0.8 / len(names)
+    colours = ["#4393c3", "#d6604d", "#5aae61", "#9970ab"]
+    for j, name in enumerate(names):
+        ys, xs = [], []
+        for g, s_name, value in zip(groups, series, ev["value"], strict=True):
+            if s_name == name:
+                ys.append(order.index(g) + j * bar - 0.4 + bar / 2)
+                xs.append(value)
+        ax.barh(ys, xs, height=bar, color=colours[j % len(colours)],
+                label=name if grouped else None)
+    ax.set_yticks(range(len(order)), [_short(t) for t in ticks], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(unit)
     lo, hi = claim["claimed_low"], claim["claimed_high"]
@@ -80,6 +120,7 @@ def evidence_chart(claim: pd.Series, evidence: pd.DataFrame, path: Path) -> Path
             ax.axvspan(lo, hi, color="#f4a582", alpha=0.35, label="claimed range")
         else:
             ax.axvline(lo, color="#b2182b", linestyle="--", label="claimed value")
+    if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="lower right", fontsize=8)
     ax.set_title(f"{claim['claim_id']}: {claim['verdict']}", fontsize=10)
     _save(fig, path)

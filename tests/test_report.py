@@ -1,0 +1,32 @@
+"""The claims report: every claim with its verdict, charts where the evidence has numbers."""
+from __future__ import annotations
+
+from assets.claims import check_claims
+from assets.reference import load_reference
+from assets.report import _labels, build_report
+
+
+def test_report_lists_every_claim_and_charts_numeric_evidence(tmp_path):
+    tables = {n: load_reference(n) for n in ("patent_figures", "model_facts",
+                                             "benchmark_figures")}
+    claims, evidence = check_claims(tables)
+    written = build_report(claims, evidence, tmp_path)
+    html = written["html"].read_text(encoding="utf-8")
+    for row in claims.itertuples():
+        assert f'id="{row.claim_id}"' in html or f">{row.claim_id}<" in html
+    assert html.count("<strong>Verdict:") == len(claims)
+    numeric = evidence.dropna(subset=["value", "unit"])
+    expected = {cid for cid, g in numeric.groupby("claim_id")
+                if g["unit"].value_counts().iloc[0] >= 2}
+    charted = {k.split(":", 1)[1] for k in written if k.startswith("chart:")} - {"verdicts"}
+    assert charted == expected
+    for key, path in written.items():
+        if key.startswith("chart:"):
+            assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_labels_drop_the_parts_all_keys_share():
+    keys = ["claim / metric A / China / 2022", "claim / metric A / United States / 2022",
+            "claim / metric B / China / 2022"]
+    assert _labels(keys) == [["metric A", "China"], ["metric A", "United States"],
+                             ["metric B", "China"]]
