@@ -13,7 +13,8 @@ def test_report_lists_every_claim_and_charts_numeric_evidence(tmp_path):
     written = build_report(claims, evidence, tmp_path)
     html = written["html"].read_text(encoding="utf-8")
     for row in claims.itertuples():
-        assert f'id="{row.claim_id}"' in html or f">{row.claim_id}<" in html
+        assert f'<a id="{row.claim_id}"></a>' in html  # target of the summary's link
+        assert f'href="#{row.claim_id}"' in html
     assert html.count("<strong>Verdict:") == len(claims)
     numeric = evidence.dropna(subset=["value", "unit"])
     expected = {cid for cid, g in numeric.groupby("claim_id")
