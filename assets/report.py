@@ -152,7 +152,8 @@ def report_markdown(claims: pd.DataFrame, evidence: pd.DataFrame,
         lines.append(f"| [`{c.claim_id}`](#{c.claim_id}) | {_cell(c.claim)} | **{c.verdict}** "
                      f"| {_cell(ev)} |")
     for c in claims.itertuples():
-        lines += ["", f'<a id="{c.claim_id}"></a>', "", f"## {c.claim_id}", "", f"> {c.claim}", "",
+        lines += ["", f'<a id="{c.claim_id}"></a>', "", f"## {c.claim_id}", "",
+                  f"> {c.claim}", "",
                   f"**Verdict: {c.verdict}** ({c.evidence_kind}). {c.explanation}", ""]
         if isinstance(c.rule, str):
             lines += [f"*Rule:* {c.rule}", ""]
