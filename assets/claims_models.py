@@ -375,7 +375,11 @@ def _livebench_text(lb: pd.DataFrame, basis: str, models: list[str]
                         source_document=str(r["source_document"]), publisher="LiveBench",
                         note=str(r["note"]))
             for r in sub.to_dict("records")]
-    parts = ", ".join(f"{r['model_name_raw']} {r['score']:.2f}" for r in sub.to_dict("records"))
+    parts = ", ".join(
+        f"{r['model_name_raw']} {r['score']:.2f}"
+        + (f" ({r['note']}: not the site's figure)" if str(r["note"]).startswith("incomplete")
+           else "")
+        for r in sub.to_dict("records"))
     return f"LiveBench global average (release {sub['release'].iloc[0]}, {basis}): {parts}.", rows
 
 

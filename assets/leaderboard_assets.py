@@ -80,11 +80,13 @@ def collect_arena_listing(source: dict, mode: str, store: SnapshotStore,
 
     pages: list[list] = []
     try:
-        pages = list(lb.iter_pages(fetch, source["url"]))
+        for page in lb.iter_pages(fetch, source["url"]):
+            pages.append(page)
     except (lb.VersionListingError, json.JSONDecodeError) as exc:
+        # keep the pages read so far: a partial listing (the newest versions) is better
+        # than none; the failed page is in the status rows
         if statuses and statuses[-1].status != "failed" and statuses[-1].sha256:
             statuses[-1].status, statuses[-1].error = "failed", str(exc)
-        pages = []
     finally:
         if session is not None:
             session.close()
@@ -249,8 +251,9 @@ def arena_scores(context: AssetExecutionContext):
         metadata={"failures": MetadataValue.json([o.describe() for o in result.failed]),
                   "summary": MetadataValue.md(result.summary_markdown())})
     if not result.passed:
-        context.log.error(f"arena version {version}: suite failed; not written")
-        return
+        raise ValueError(
+            f"arena version {version} (commit {sha}): expectation suite arena_scores failed, "
+            "not written: " + "; ".join(o.describe() for o in result.critical_failed))
     df.attrs[SOURCE_SNAPSHOTS_ATTR] = [{"stream": rec.stream, "sha256": rec.sha256,
                                         "url": rec.url}]
     path = history_path(data_dir, version)

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from assets.registry import load_models, load_sources
+from assets.source_checks import validator_for
 from pipelines.resources import (
     HttpSource,
     SnapshotRecord,
@@ -116,13 +117,15 @@ def check_body(expect: str | None, body: bytes) -> str | None:
 def fetch_stream(
     source: dict, stream: str, url: str, mode: str, store: SnapshotStore,
     http: HttpSource | None, session=None, refetch: bool = True, expect: str | None = None,
+    validate=None,
 ) -> tuple[RequestStatus, SnapshotRecord | None]:
     """Fetch (live) or look up (offline) one URL of a source as snapshot stream ``stream``.
 
     Live: a conditional GET from the newest snapshot's ETag / Last-Modified; the bytes are
     recorded only when they changed, and only when they look like ``expect`` (default: the
-    source's ``expect``; see :func:`check_body`); a rejected body is kept aside under
-    ``<stream>/rejected/`` for inspection and never used. ``refetch=False`` skips the request
+    source's ``expect``; see :func:`check_body`) and, when ``validate`` is given, only when
+    ``validate(body)`` (the source's own parser) does not raise; a rejected body is kept
+    aside under ``<stream>/rejected/`` for inspection and never used. ``refetch=False`` skips the request
     when a snapshot exists (for immutable URLs pinned to a commit). A newest snapshot whose
     bytes no longer match their sha256 is set aside and fetched again unconditionally. A
     failure keeps the last good snapshot. Returns the status row and the snapshot record in
@@ -151,6 +154,11 @@ def fetch_stream(
                            session=session)
             http_status = res.http_status
             problem = check_body(expect, res.body) if res.status == "fetched" else None
+            if problem is None and res.status == "fetched" and validate is not None:
+                try:
+                    validate(res.body)
+                except Exception as exc:  # the parser's own error names the problem
+                    problem = f"{type(exc).__name__}: {exc}"
             if problem:
                 kept = store.reject(stream, res.body)
                 status = "failed"
@@ -189,7 +197,8 @@ def snapshot_source(
     session = http.session() if (mode == "live" and http is not None) else None
     try:
         for stream, url in source_streams(source):
-            row, rec = fetch_stream(source, stream, url, mode, store, http, session)
+            row, rec = fetch_stream(source, stream, url, mode, store, http, session,
+                                    validate=validator_for(source["id"], stream, url))
             statuses.append(row)
             if rec is not None:
                 records.append(rec)

@@ -4,9 +4,10 @@ Runs in process, without the Dagster daemon, on the instance of ``DAGSTER_HOME``
 Makefile sets it to ``./dagster_home``, so runs show in ``make ui``). The mode comes from
 ``AI_NUMBERS_MODE`` (``offline`` by default, ``live`` to fetch first); the console shows
 Dagster's log from ``AI_NUMBERS_LOG_LEVEL`` up (default ``WARNING``; every event is kept
-in the instance either way). Prints the source status and the claims' verdicts; exits 1
-when a run failed (the tables printed are then the last good ones), 2 on bad settings,
-130 when interrupted (SIGINT or SIGTERM: the current job stops, no further job starts).
+in the instance either way). Prints the source status and the claims' verdicts. Exit
+codes: 0 done; 1 a run failed (the tables printed are then the last good ones); 2 bad
+settings; 3 a live run where every source request failed (nothing was refreshed); 130
+interrupted (SIGINT or SIGTERM: the current job stops, no further job starts).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pandas as pd
 import pyarrow.parquet as pq
 from dagster import DagsterInstance
 
@@ -28,7 +30,10 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 def _instance() -> DagsterInstance:
     try:
         return DagsterInstance.get()
-    except Exception:  # DAGSTER_HOME unset or unusable: keep the run in memory
+    except Exception as exc:  # DAGSTER_HOME unset or unusable: keep the run in memory
+        print(f"ai-numbers: DAGSTER_HOME={os.environ.get('DAGSTER_HOME', '')!r} is not usable "
+              f"({type(exc).__name__}); runs are kept in memory only and will not show in "
+              "the UI, and partitions are not remembered", file=sys.stderr)
         return DagsterInstance.ephemeral()
 
 
@@ -66,6 +71,7 @@ def run() -> int:
         print(f"ai-numbers: bad setting: {exc}", file=sys.stderr)
         return 2
     print(f"ai-numbers: mode {mode}, data dir {data_dir}")
+    started = pd.Timestamp.now(tz="UTC").floor("s")
     stop = threading.Event()
 
     def on_signal(signum, frame):
@@ -81,11 +87,12 @@ def run() -> int:
         for s, handler in previous.items():
             signal.signal(s, handler)
     published = data_dir / "published"
+    all_failed = False
     if not summary.success:
         print("\nThis run did not complete: the tables below are the last good ones, not "
               "necessarily this run's.")
     for name, cols in (("source_status", ["source_id", "stream", "status", "http_status",
-                                          "error"]),
+                                          "error", "checked_at"]),
                        ("article_claims", ["claim_id", "verdict", "evidence_value",
                                            "evidence_unit", "checked_at"])):
         try:
@@ -95,6 +102,11 @@ def run() -> int:
             continue
         print(f"\n{name} ({len(df)} rows):")
         print(df.to_string(index=False, max_colwidth=60))
+        if name == "source_status":
+            # requests this invocation made (pinned files reused without a request excluded)
+            now = df[(df["checked_at"] >= started)
+                     & (df["http_status"].notna() | (df["status"] == "failed"))]
+            all_failed = mode == "live" and len(now) > 0 and (now["status"] == "failed").all()
         if name == "source_status" and (df["status"] == "failed").any():
             failed = df[df["status"] == "failed"]
             print(f"NOTE: {len(failed)} source request(s) failed "
@@ -106,7 +118,13 @@ def run() -> int:
     state = "success" if summary.success else "FAILED: " + ", ".join(summary.failed)
     print(f"\n{len(summary.runs)} run(s): {state}; tables in {published}; report in "
           f"{published}/report/report.html")
-    return 0 if summary.success else 1
+    if not summary.success:
+        return 1
+    if all_failed:
+        print("ai-numbers: every source request of this live run failed: nothing was "
+              "refreshed", file=sys.stderr)
+        return 3
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

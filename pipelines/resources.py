@@ -15,6 +15,8 @@ import hashlib
 import json
 import os
 import tempfile
+import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -57,9 +59,16 @@ def env_data_dir() -> str:
 def env_mirror() -> str | None:
     """``AI_NUMBERS_UPSTREAM_MIRROR`` without a trailing slash, or None."""
     value = (os.environ.get("AI_NUMBERS_UPSTREAM_MIRROR") or "").strip().rstrip("/")
-    if value and urlsplit(value).scheme not in ("http", "https"):
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError on a port out of range)
+    except ValueError as exc:
+        raise SettingsError(f"AI_NUMBERS_UPSTREAM_MIRROR={value!r}: not a URL ({exc})") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SettingsError(f"AI_NUMBERS_UPSTREAM_MIRROR={value!r}: not an http(s) URL")
-    return value or None
+    return value
 
 
 def mirror_url(url: str, mirror: str | None) -> str:
@@ -94,13 +103,19 @@ class FetchResult:
     error: str | None = None
 
 
+#: Host -> monotonic time it last timed out or refused; such a host is not asked again for
+#: :data:`UNRESPONSIVE_SECONDS` by this process (every source of a ``make run``).
+_UNRESPONSIVE: dict[str, float] = {}
+UNRESPONSIVE_SECONDS = 600.0
+
+
 class HttpSource(ConfigurableResource):
     """The one HTTP client for every upstream source (a ``requests.Session``).
 
     Retries with exponential backoff on 429 and 5xx, honouring ``Retry-After``
     (urllib3 ``Retry``); connect and read timeouts (seconds) with one retry of a read
-    timeout, and a host that timed out or refused is not asked again within the same session
-    (one source's requests), so a hanging server costs minutes, not hours; a maximum body
+    timeout, and a host that timed out or refused is not asked again for ten minutes by the
+    same process, so a hanging server costs one timeout, not one per URL; a maximum body
     size (bytes; the download is cut and reported ``failed`` beyond it); conditional GET from
     the previous snapshot's ``ETag`` / ``Last-Modified``; an honest User-Agent; optional
     bearer tokens from the environment (``HF_TOKEN`` for huggingface.co, ``GITHUB_TOKEN`` for
@@ -164,10 +179,10 @@ class HttpSource(ConfigurableResource):
         session = session or self.session()
         result = FetchResult(url=url, requested_url=target, status="failed")
         host = urlsplit(target).netloc
-        dead = session.__dict__.setdefault("_ai_numbers_unresponsive", set())
-        if host in dead:
-            result.error = (f"{host} did not answer an earlier request of this run; "
-                            "not asked again")
+        since = _UNRESPONSIVE.get(host)
+        if since is not None and time.monotonic() - since < UNRESPONSIVE_SECONDS:
+            result.error = (f"{host} did not answer a request {time.monotonic() - since:.0f} s "
+                            "ago; not asked again for now")
             return result
         try:
             with session.get(target, headers=headers,
@@ -203,7 +218,7 @@ class HttpSource(ConfigurableResource):
         except requests.RequestException as exc:
             result.error = _scrub(f"{type(exc).__name__}: {exc}", token)
             if isinstance(exc, (requests.ConnectionError, requests.Timeout)):
-                dead.add(host)  # a server that hangs or refuses: fail fast for the rest
+                _UNRESPONSIVE[host] = time.monotonic()  # hangs or refuses: fail fast for now
             return result
         finally:
             if own:
@@ -263,8 +278,12 @@ class SnapshotStore:
         for rec_path in base.glob("*/record.json"):
             if len(rec_path.parent.name) != 64:  # set aside: <sha>.altered-<time>
                 continue
-            data = json.loads(rec_path.read_text(encoding="utf-8"))
-            out.append(SnapshotRecord(**data))
+            try:
+                out.append(SnapshotRecord(**json.loads(rec_path.read_text(encoding="utf-8"))))
+            except (json.JSONDecodeError, TypeError) as exc:
+                warnings.warn(f"snapshot record {rec_path} is unreadable ({exc}); that "
+                              "snapshot is ignored (a live run fetches the source again)",
+                              stacklevel=2)
         return sorted(out, key=lambda r: (r.retrieved_at, r.sha256))
 
     def latest(self, stream: str) -> SnapshotRecord | None:

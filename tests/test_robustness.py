@@ -121,3 +121,34 @@ def test_bad_settings_exit_2_with_one_line(tmp_path):
                               env=env, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 2, (var, proc.stderr[-500:])
         assert proc.stderr.strip().count("\n") == 0 and var in proc.stderr and words in proc.stderr
+
+
+def test_intact_but_unusable_bodies_never_become_snapshots(tmp_path):
+    """A Hub answer that is an error object, a CAT zip whose CSV lost a column: rejected by
+    the source's own parser at fetch time; the last good snapshot stays in use."""
+    from assets.registry import load_sources
+    from tests.test_patents import GRANTED, cat_zip
+
+    hub = load_sources()["hf_model_info"]
+    store = SnapshotStore(tmp_path)
+    path = "/huggingface.co/api/models/deepseek-ai/DeepSeek-V3"
+    with ReplayServer() as srv:
+        srv.files[path] = (b'{"error": "Repository not found"}', "application/json")
+        statuses, recs = snapshot_source(hub, "live", store, http(srv))
+    row = next(s for s in statuses if s.stream.endswith("deepseek-ai__DeepSeek-V3"))
+    assert row.status == "failed" and row.http_status == 200
+    assert "HubInfoError" in row.error and "DeepSeek-V3" in row.error
+    assert store.latest(row.stream) is None and recs == []
+
+    cat = load_sources()["eto_cat"]
+    cat_path = "/zenodo.org/records/19103157/files/cat.zip"
+    good = cat_zip()
+    renamed = cat_zip(granted=GRANTED.replace("num_patent_granted", "num_patents_granted", 1))
+    with ReplayServer() as srv:
+        srv.files[cat_path] = (good, "application/zip")
+        _, (kept,) = snapshot_source(cat, "live", store, http(srv))
+        srv.files[cat_path] = (renamed, "application/zip")
+        (row,), in_use = snapshot_source(cat, "live", store, http(srv))
+    assert row.status == "failed" and "num_patent_granted" in row.error
+    assert in_use[0].sha256 == kept.sha256 and len(store.records("eto_cat")) == 1
+    assert (tmp_path / "snapshots" / "eto_cat" / "rejected").exists()
