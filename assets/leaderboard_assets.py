@@ -60,7 +60,8 @@ def collect_arena_listing(source: dict, mode: str, store: SnapshotStore,
                           http: HttpSource | None):
     """Snapshot every page of the arena commits listing (live) or read the stored pages
     (offline). Returns ``(status rows, records, pages)`` with ``pages`` the decoded JSON
-    pages in order; an unreadable listing gives no pages and a ``failed`` row."""
+    pages in order: the pages read before a failure (none when the first page has neither
+    a good answer nor a stored snapshot), the failure in the status rows."""
     statuses: list[RequestStatus] = []
     records, page_no = [], [0]
     session = http.session() if (mode == "live" and http is not None) else None

@@ -26,7 +26,7 @@ from assets.reference_check import reference_agreement as check_reference
 from assets.registry import load_models, load_sources
 from assets.report import build_report
 from assets.snapshot_assets import snapshot_key
-from assets.sources import latest_snapshot_body, read_status, source_streams
+from assets.sources import hub_repo_id, latest_snapshot_body, read_status, source_streams
 from pipelines.catalog import write_datapackage
 from pipelines.io_managers import SOURCE_SNAPSHOTS_ATTR
 from pipelines.publish import published_key, published_table
@@ -185,8 +185,7 @@ def hf_model_info(context: AssetExecutionContext) -> pd.DataFrame:
         if hit is None:
             continue
         body, rec = hit
-        repo_id = stream.split("/", 1)[1].replace("__", "/")
-        rows.append(model_cards.parse_hf_model_info(body, repo_id, url))
+        rows.append(model_cards.parse_hf_model_info(body, hub_repo_id(stream), url))
         used.append(rec)
     df = model_cards.hf_model_info_frame(rows)
     if df.empty:

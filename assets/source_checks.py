@@ -31,6 +31,7 @@ def validator_for(source_id: str, stream: str, url: str) -> Callable[[bytes], No
                 raise model_cards.ModelCardError(f"{url}: no benchmark table found")
         return card
     if source_id == "hf_model_info":
-        repo_id = stream.split("/", 1)[1].replace("__", "/")
-        return lambda body: model_cards.parse_hf_model_info(body, repo_id, url)
+        from assets.sources import hub_repo_id
+
+        return lambda body: model_cards.parse_hf_model_info(body, hub_repo_id(stream), url)
     return None

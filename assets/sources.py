@@ -75,6 +75,12 @@ def source_streams(source: dict) -> list[tuple[str, str]]:
 BODY_KINDS = ("zip", "json", "json_array", "json_array_nonempty", "csv", "text")
 
 
+def hub_repo_id(stream: str) -> str:
+    """The Hub repo id of an ``hf_model_info/<owner>__<repo>`` stream (see
+    :func:`source_streams`)."""
+    return stream.split("/", 1)[1].replace("__", "/")
+
+
 def check_body(expect: str | None, body: bytes) -> str | None:
     """Why ``body`` is not a plausible ``expect`` (see :data:`BODY_KINDS`), or None.
 
