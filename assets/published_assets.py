@@ -29,7 +29,7 @@ from assets.snapshot_assets import snapshot_key
 from assets.sources import hub_repo_id, latest_snapshot_body, read_status, source_streams
 from pipelines.catalog import write_datapackage
 from pipelines.io_managers import SOURCE_SNAPSHOTS_ATTR
-from pipelines.publish import published_key, published_table
+from pipelines.publish import published_key, published_table, published_tables
 from pipelines.schemas import table
 
 
@@ -225,23 +225,15 @@ def claim_tables(context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataF
     return {**tables, "arena_scores": read_arena_history(data_dir)}
 
 
-@published_table("article_claims", ins=CLAIM_INPUTS, deps=[ARENA_SCORES_KEY])
-def article_claims(context: AssetExecutionContext, **tables: pd.DataFrame) -> pd.DataFrame:
-    """The article's claims with verdicts computed by their rules from the input tables."""
-    claims, _ = check_claims(claim_tables(context, tables))
+@published_tables(["article_claims", "claim_evidence"], ins=CLAIM_INPUTS,
+                  deps=[ARENA_SCORES_KEY])
+def article_claims(context: AssetExecutionContext, **tables: pd.DataFrame):
+    """The article's claims with verdicts computed by their rules from the input tables, and
+    the evidence rows of each (one run of the rules)."""
+    claims, evidence = check_claims(claim_tables(context, tables))
     for row in claims.itertuples():
         context.log.info(f"{row.claim_id}: {row.verdict}")
-    return claims
-
-
-@published_table("claim_evidence", ins=["article_claims", *CLAIM_INPUTS],
-                 deps=[ARENA_SCORES_KEY])
-def claim_evidence(context: AssetExecutionContext, article_claims: pd.DataFrame,
-                   **tables: pd.DataFrame) -> pd.DataFrame:
-    """The evidence rows of each claim (the same rules, at the same ``checked_at``)."""
-    checked_at = pd.Timestamp(article_claims["checked_at"].max()).to_pydatetime()
-    _, evidence = check_claims(claim_tables(context, tables), now=checked_at)
-    return evidence
+    return {"article_claims": claims, "claim_evidence": evidence}
 
 
 @published_table("reference_agreement",
@@ -264,8 +256,7 @@ def reference_agreement(context: AssetExecutionContext, benchmark_figures: pd.Da
 
 
 PUBLISHED_ASSETS = [*REFERENCE_ASSETS, source_status, *PATENT_ASSETS, *MODEL_ASSETS,
-                    *leaderboard_assets.PUBLISHED_ASSETS, reference_agreement, article_claims,
-                    claim_evidence]
+                    *leaderboard_assets.PUBLISHED_ASSETS, reference_agreement, article_claims]
 
 
 @asset(
