@@ -131,10 +131,10 @@ def fetch_stream(
     recorded only when they changed, and only when they look like ``expect`` (default: the
     source's ``expect``; see :func:`check_body`) and, when ``validate`` is given, only when
     ``validate(body)`` (the source's own parser) does not raise; a rejected body is kept
-    aside under ``<stream>/rejected/`` for inspection and never used. ``refetch=False`` skips the request
-    when a snapshot exists (for immutable URLs pinned to a commit). A newest snapshot whose
-    bytes no longer match their sha256 is set aside and fetched again unconditionally. A
-    failure keeps the last good snapshot. Returns the status row and the snapshot record in
+    aside under ``<stream>/rejected/`` for inspection and never used. ``refetch=False``
+    skips the request when a snapshot exists (for immutable URLs pinned to a commit). A
+    newest snapshot whose bytes no longer match their sha256 is set aside and fetched again
+    unconditionally. A failure keeps the last good snapshot. Returns the status row and the snapshot record in
     use (None when there is none).
     """
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
