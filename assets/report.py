@@ -128,6 +128,14 @@ def evidence_chart(claim: pd.Series, evidence: pd.DataFrame, path: Path) -> Path
     return path
 
 
+def fmt_number(value: float) -> str:
+    """A number as a reader wants it: thousands separated, else four significant digits
+    (``35,300``, ``6.937``, ``0.0904``)."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return f"{value:.4g}"
+
+
 def report_markdown(claims: pd.DataFrame, evidence: pd.DataFrame,
                     charts: dict[str, str], verdict_png: str) -> str:
     """The report text (markdown): a summary table, then one section per claim with its
@@ -146,7 +154,8 @@ def report_markdown(claims: pd.DataFrame, evidence: pd.DataFrame,
         "|---|---|---|---|",
     ]
     for c in claims.itertuples():
-        ev = "" if pd.isna(c.evidence_value) else f"{c.evidence_value:g} {c.evidence_unit or ''}"
+        ev = ("" if pd.isna(c.evidence_value)
+              else f"{fmt_number(c.evidence_value)} {c.evidence_unit or ''}")
         if not ev and isinstance(c.evidence_text, str):
             ev = c.evidence_text
         lines.append(f"| [`{c.claim_id}`](#{c.claim_id}) | {_cell(c.claim)} | **{c.verdict}** "
@@ -161,7 +170,7 @@ def report_markdown(claims: pd.DataFrame, evidence: pd.DataFrame,
         if len(rows):
             lines += ["| evidence | value | source |", "|---|---|---|"]
             for r in rows.itertuples():
-                val = "" if pd.isna(r.value) else f"{r.value:g} {r.unit or ''}"
+                val = "" if pd.isna(r.value) else f"{fmt_number(r.value)} {r.unit or ''}"
                 lines.append(f"| {_cell(r.key)} ({r.table}) | {_cell(val)} | "
                              f"{_cell(r.source_document)} ({_cell(r.publisher)}) |")
             lines.append("")
