@@ -32,7 +32,6 @@ from pipelines.resources import (
 )
 from pipelines.schemas import INT32, INT64, STR, TIMESTAMP, Column, TableSpec
 
-STATUSES = ("fetched", "unchanged", "failed", "offline")
 
 
 @dataclass
@@ -89,6 +88,8 @@ def check_body(expect: str | None, body: bytes) -> str | None:
     """
     if expect is None:
         return None
+    if expect not in BODY_KINDS:
+        raise ValueError(f"unknown body kind {expect!r}; expected one of {BODY_KINDS}")
     head = body[:512].lstrip().lower()
     if expect != "zip" and (head.startswith(b"<!doctype html") or head.startswith(b"<html")):
         return "an HTML page, not the expected " + expect

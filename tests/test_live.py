@@ -24,8 +24,10 @@ def test_live_run_fetches_mirrored_sources_and_survives_hub_404(tmp_path, upstre
     by_source = status.groupby("source_id")["status"].agg(set).to_dict()
     for sid in MIRRORED:
         assert by_source[sid] == {"fetched"}, (sid, by_source[sid])
+    from assets.sources import source_streams
     hf = status[status["source_id"] == "hf_model_info"]
-    assert len(hf) >= 5 and set(hf["status"]) == {"failed"}
+    assert len(hf) == len(source_streams(load_sources()["hf_model_info"]))
+    assert set(hf["status"]) == {"failed"}
     assert set(hf["http_status"]) == {404}
     # every fetched body equals the upstream file byte for byte (sha256 of the mirror file)
     import hashlib

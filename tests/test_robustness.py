@@ -56,6 +56,19 @@ def test_check_body_accepts_the_real_thing(expect, body):
     assert check_body(expect, body) is None
 
 
+def test_check_body_refuses_an_unknown_kind():
+    with pytest.raises(ValueError, match="unknown body kind"):
+        check_body("jsno", b"[]")
+
+
+def test_every_registered_source_names_a_known_body_kind():
+    from assets.registry import load_sources
+    from assets.sources import BODY_KINDS
+
+    for source in load_sources().values():
+        assert source.get("expect") in (None, *BODY_KINDS), source["id"]
+
+
 def test_html_error_page_is_rejected_and_last_good_snapshot_kept(tmp_path):
     store = SnapshotStore(tmp_path)
     with ReplayServer() as srv:
