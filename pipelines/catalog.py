@@ -1,6 +1,6 @@
 """The catalog of published tables: a Frictionless ``datapackage.json``.
 
-Built from the schema registry (``pipelines/schemas.py``) for every table whose Parquet
+Built from the registered table specs (``pipelines/tables.py``) for every table whose Parquet
 file exists under ``<data_dir>/published``: each resource lists its path, title,
 description, license, sources, primary key, row count, sha256 and every field with its
 Frictionless type, Parquet type (``arrowType``), description and unit, so consumers see the
@@ -17,9 +17,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from frictionless import Package
 
-from assets.registry import load_sources
-from pipelines.resources import _atomic_write
-from pipelines.schemas import TableSpec, registry
+from collections.abc import Iterable, Mapping
+
+from dagster import AssetKey, MaterializeResult, MetadataValue, asset
+
+from pipelines.fetching import Source
+from pipelines.snapshots import atomic_write
+from pipelines.tables import TableSpec, registry
 
 PACKAGE_NAME = "ai-numbers"
 
@@ -42,9 +46,10 @@ def frictionless_type(typ: pa.DataType) -> str:
     return "any"
 
 
-def resource_descriptor(spec: TableSpec, path: Path, rel_path: str) -> dict:
-    """The Data Package resource of one published Parquet file."""
-    sources = load_sources()
+def resource_descriptor(spec: TableSpec, path: Path, rel_path: str,
+                        sources: Mapping[str, Source]) -> dict:
+    """The Data Package resource of one published Parquet file; ``sources`` (registered
+    sources by id) give the title and URL of each source the table names."""
     fields = []
     for col in spec.columns:
         ftype = frictionless_type(col.type)
@@ -69,7 +74,7 @@ def resource_descriptor(spec: TableSpec, path: Path, rel_path: str) -> dict:
         "description": spec.description,
         "licenses": [{"name": spec.license}],
         "sources": [
-            {"title": sources[s]["title"], "path": sources[s]["url"]}
+            {"title": sources[s].title, "path": sources[s].url}
             for s in spec.sources if s in sources
         ],
         "hash": "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest(),
@@ -78,13 +83,13 @@ def resource_descriptor(spec: TableSpec, path: Path, rel_path: str) -> dict:
     }
 
 
-def build_datapackage(published_dir: Path) -> dict:
+def build_datapackage(published_dir: Path, sources: Mapping[str, Source]) -> dict:
     """The descriptor for every registered table present in ``published_dir``."""
     resources = []
     for spec in registry().values():
         path = published_dir / f"{spec.name}.parquet"
         if path.exists():
-            resources.append(resource_descriptor(spec, path, path.name))
+            resources.append(resource_descriptor(spec, path, path.name, sources))
     return {
         "name": PACKAGE_NAME,
         "title": "ai-numbers: the public data behind an article on Chinese and Western AI",
@@ -98,7 +103,8 @@ def build_datapackage(published_dir: Path) -> dict:
     }
 
 
-def write_datapackage(published_dir: Path) -> tuple[Path, dict]:
+def write_datapackage(published_dir: Path,
+                      sources: Mapping[str, Source]) -> tuple[Path, dict]:
     """Write ``published_dir/datapackage.json`` atomically and return its path and descriptor.
 
     The descriptor is checked by loading it with ``frictionless.Package`` first.
@@ -106,8 +112,35 @@ def write_datapackage(published_dir: Path) -> tuple[Path, dict]:
     Raises:
         frictionless.FrictionlessException: the descriptor is not a valid Data Package.
     """
-    descriptor = build_datapackage(published_dir)
+    descriptor = build_datapackage(published_dir, sources)
     Package(descriptor, basepath=str(published_dir))  # raises on an invalid descriptor
     path = published_dir / "datapackage.json"
-    _atomic_write(path, json.dumps(descriptor, indent=2, ensure_ascii=False).encode())
+    atomic_write(path, json.dumps(descriptor, indent=2, ensure_ascii=False).encode())
     return path, descriptor
+
+
+def datapackage_asset(published: Iterable[AssetKey], sources: Mapping[str, Source]):
+    """The ``["published", "datapackage"]`` asset: the catalog, downstream of every
+    ``published`` table asset."""
+
+    @asset(
+        key=AssetKey(["published", "datapackage"]),
+        group_name="catalog",
+        deps=list(published),
+        required_resource_keys={"settings"},
+        description="Frictionless datapackage.json describing every published table, column, "
+                    "type, unit, license and source.",
+        kinds={"json"},
+    )
+    def datapackage(context) -> MaterializeResult:
+        published_dir = context.resources.settings.effective_data_dir() / "published"
+        path, descriptor = write_datapackage(published_dir, sources)
+        return MaterializeResult(metadata={
+            "path": MetadataValue.path(str(path)),
+            "resources": len(descriptor["resources"]),
+            "tables": MetadataValue.md("\n".join(
+                f"- `{r['name']}`: {r['rows']} rows, {len(r['schema']['fields'])} columns"
+                for r in descriptor["resources"])),
+        })
+
+    return datapackage

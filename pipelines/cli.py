@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 from dagster import DagsterInstance
 
-from pipelines.resources import SettingsError, env_data_dir, env_mirror, env_mode
+from pipelines.settings import SettingsError, env_data_dir, env_mirror, env_mode
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 

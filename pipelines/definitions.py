@@ -1,8 +1,9 @@
 """The one ``Definitions`` object of ai-numbers (loaded by ``workspace.yaml``).
 
-Assets: snapshots of every upstream source, published tables (reference figures, source
-status, patents, models, leaderboards, claims), the arena history partitions, the catalog
-and the claims report.
+The only module of ``pipelines/`` that imports ``assets``: each domain folder exports its
+own ``defs`` (``assets/<domain>/assets.py``) and this module merges them, adds what spans
+every domain (``source_status`` over every snapshot asset, the ``datapackage`` catalog over
+every published table), the jobs, the schedule and the resources.
 
 Jobs (all in process):
 
@@ -11,9 +12,9 @@ Jobs (all in process):
 - ``publish``: every other unpartitioned asset.
 - ``main``: every unpartitioned asset (discovery included); ``refresh``: the same, live.
 
-``python -m pipelines.cli run`` (``make run``) chains discover, the missing partitions and
-publish, without the daemon. With the daemon, ``daily_refresh`` runs ``refresh`` and
-``arena_versions_sensor`` adds and materializes new arena versions.
+``ai-numbers run`` (``make run``, :mod:`pipelines.runner`) chains discover, the missing
+partitions and publish, without the daemon. With the daemon, ``daily_refresh`` runs
+``refresh`` and ``arena_versions_sensor`` adds and materializes new arena versions.
 """
 from dagster import (
     AssetSelection,
@@ -24,23 +25,36 @@ from dagster import (
     in_process_executor,
 )
 
-from assets import leaderboard_assets as lb_assets
-from assets.published_assets import (
-    PUBLISHED_ASSETS,
-    claims_report,
-    datapackage,
-    unmatched_model_names,
-)
-from assets.snapshot_assets import SNAPSHOT_ASSETS
+from assets.claims import assets as claims
+from assets.leaderboards import assets as leaderboards
+from assets.models import assets as models
+from assets.patents import assets as patents
+from assets.reference import assets as reference
+from assets.registry import load_sources
+from pipelines.catalog import datapackage_asset
+from pipelines.history import PartitionedHistory
+from pipelines.http import HttpSource
 from pipelines.io_managers import ParquetIOManagerFactory
-from pipelines.resources import HttpSource, PipelineSettings
+from pipelines.settings import PipelineSettings
+from pipelines.snapshot_assets import source_status_asset
 
-ALL_ASSETS = [*SNAPSHOT_ASSETS, *lb_assets.SNAPSHOT_ASSETS, *PUBLISHED_ASSETS,
-              *lb_assets.PARTITIONED_ASSETS, datapackage, claims_report]
+#: Each domain's definitions (``assets/<domain>/assets.py``), merged below (Dagster allows
+#: one Definitions object at module scope, so they are kept in a tuple).
+DOMAINS = (reference.defs, patents.defs, models.defs, leaderboards.defs, claims.defs)
+SOURCES = load_sources()
+source_status = source_status_asset(SOURCES.values())
+datapackage = datapackage_asset(
+    [k for d in DOMAINS for a in d.assets or [] for k in a.keys
+     if k.path[0] == "published" and k.path[-1] not in ("claims_report", "arena_scores")]
+    + [*source_status.keys], SOURCES)
 
-DISCOVERY = AssetSelection.assets(*lb_assets.SNAPSHOT_ASSETS,
-                                  lb_assets.arena_versions)
-PARTITIONED = AssetSelection.assets(*lb_assets.PARTITIONED_ASSETS)
+#: The partitioned histories :mod:`pipelines.runner` keeps complete without the daemon.
+HISTORIES = [PartitionedHistory(job="arena_partitions", table="arena_scores",
+                                partitions_def=leaderboards.arena_partitions,
+                                versions_table="arena_versions", version_column="version")]
+
+DISCOVERY = AssetSelection.assets(*leaderboards.DISCOVERY_ASSETS)
+PARTITIONED = AssetSelection.assets(*leaderboards.PARTITIONED_ASSETS)
 UNPARTITIONED = AssetSelection.all() - PARTITIONED
 LIVE = {"resources": {"settings": {"config": {"mode": "live"}}}}
 
@@ -49,7 +63,7 @@ discover_job = define_asset_job(
     description="List the leaderboard versions (arena commits, LiveBench releases).")
 arena_partitions_job = define_asset_job(
     "arena_partitions", selection=PARTITIONED, executor_def=in_process_executor,
-    partitions_def=lb_assets.arena_partitions,
+    partitions_def=leaderboards.arena_partitions,
     description="Fetch, parse and publish one arena version (a partition).")
 publish_job = define_asset_job(
     "publish", selection=UNPARTITIONED - DISCOVERY, executor_def=in_process_executor,
@@ -72,15 +86,13 @@ daily_refresh = ScheduleDefinition(
     description="Daily live refresh of every source (only fires while the daemon runs).",
 )
 
-defs = Definitions(
-    assets=ALL_ASSETS,
-    asset_checks=[unmatched_model_names],
+defs = Definitions.merge(*DOMAINS, Definitions(
+    assets=[source_status, datapackage],
     jobs=[discover_job, arena_partitions_job, publish_job, main_job, refresh_job],
     schedules=[daily_refresh],
-    sensors=lb_assets.SENSORS,
     resources={
         "settings": PipelineSettings(),
         "http": HttpSource(),
         "parquet_io": ParquetIOManagerFactory(),
     },
-)
+))

@@ -1,6 +1,8 @@
-"""The Parquet IO manager: one file per published table, written atomically.
+"""The Parquet IO manager: one file per published table (or partition), written atomically.
 
-``<data_dir>/published/<table>.parquet`` with the explicit pyarrow schema of the table's
+``<data_dir>/published/<table>.parquet``, or for a partitioned table (a spec with a
+``partition_column``) one hive folder per partition,
+``<data_dir>/published/history/<table>/<partition_column>=<key>/part-0.parquet``, with the explicit pyarrow schema of the table's
 spec (``pipelines/schemas.py``), zstd, statistics on, one row group, rows sorted by the
 primary key. File-level metadata: title, description, license, primary key, sources,
 source snapshots and pipeline version; field-level: description and unit. The file is
@@ -28,8 +30,9 @@ from dagster import (
 )
 from upath import UPath
 
-from pipelines.resources import env_data_dir, publish_file
-from pipelines.schemas import TableSpec, table
+from pipelines.settings import env_data_dir
+from pipelines.snapshots import publish_file
+from pipelines.tables import TableSpec, table
 
 PIPELINE_VERSION = "0.1.0"
 #: DataFrame ``attrs`` key an asset sets to the snapshots (sha256 and url) it was built from.
@@ -81,6 +84,18 @@ class ParquetIOManager(UPathIOManager):
 
     def __init__(self, base_path: str):
         super().__init__(base_path=UPath(base_path))
+
+    def get_asset_relative_path(self, context) -> UPath:
+        """``published/<table>``, or ``published/history/<table>`` for a partitioned table."""
+        layer, name = context.asset_key.path[0], context.asset_key.path[-1]
+        if table(name).partition_column:
+            return UPath(layer, "history", name)
+        return UPath(layer, name)
+
+    def get_path_for_partition(self, context, path: UPath, partition: str) -> UPath:
+        """``<partition_column>=<key>/part-0`` under the table's history folder (hive)."""
+        column = table(context.asset_key.path[-1]).partition_column
+        return self.make_safe_partition_path(path, f"{column}={partition}") / "part-0"
 
     def dump_to_path(self, context: OutputContext, obj: pd.DataFrame, path: UPath) -> None:
         write_parquet(obj, table(context.asset_key.path[-1]), Path(str(path)))

@@ -10,8 +10,13 @@ one multi-asset) that
 3. yields a table's output (written by the Parquet IO manager) only when no critical
    expectation failed; otherwise it yields nothing, so the last good file stays and
    downstream assets do not run.
+
+The bookkeeping every published asset shares lives here too: :func:`empty_table` (a table
+published empty, saying why), :func:`with_snapshots` (the snapshots a table was built from,
+written into the file metadata) and :class:`Skip` (a partition with nothing to publish).
 """
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 from dagster import (
@@ -22,14 +27,16 @@ from dagster import (
     AssetIn,
     AssetKey,
     AssetOut,
+    DataVersion,
+    PartitionsDefinition,
     MetadataValue,
     Output,
     multi_asset,
 )
 
-from pipelines.io_managers import column_schema
+from pipelines.io_managers import SOURCE_SNAPSHOTS_ATTR, column_schema
 from pipelines.quality import validate_frame
-from pipelines.schemas import table
+from pipelines.tables import table
 
 CODE_VERSION = "1"
 
@@ -39,17 +46,67 @@ def published_key(name: str) -> AssetKey:
     return AssetKey(["published", name])
 
 
-def _audit(context, name: str, df: pd.DataFrame):
-    """Yield the suite's check result for ``df``, then its output when it may be published."""
+#: DataFrame ``attrs`` keys read by the write-audit-publish step.
+NO_SOURCE_ATTR = "no_source"
+OUTPUT_METADATA_ATTR = "output_metadata"
+DATA_VERSION_ATTR = "data_version"
+
+
+def empty_table(name: str, reason: str) -> pd.DataFrame:
+    """A zero-row frame of table ``name``, published empty with ``reason`` (no source yet,
+    an empty input) in the check and output metadata."""
+    df = table(name).empty_frame()
+    df.attrs[NO_SOURCE_ATTR] = reason
+    return df
+
+
+def with_snapshots(df: pd.DataFrame, records: Iterable, **extra) -> pd.DataFrame:
+    """``df`` marked as built from the snapshot ``records`` (stream, sha256, url, retrieved
+    at), which the IO manager writes into the file metadata; returns ``df``."""
+    df.attrs[SOURCE_SNAPSHOTS_ATTR] = [
+        {"stream": r.stream, "sha256": r.sha256, "url": r.url, "retrieved_at": r.retrieved_at,
+         **extra} for r in records]
+    return df
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Returned instead of a DataFrame: nothing to publish for this partition, and why
+    (reported as a passing-but-skipped WARN check; no file is written)."""
+
+    reason: str
+
+
+def _skipped(context, name: str, skip: Skip):
+    context.log.warning(f"published/{name}: nothing published: {skip.reason}")
+    yield AssetCheckResult(check_name="expectation_suite", asset_key=published_key(name),
+                           passed=False, severity=AssetCheckSeverity.WARN,
+                           metadata={"skipped": skip.reason})
+
+
+def _output(name: str, df: pd.DataFrame, **metadata) -> Output:
+    version = df.attrs.get(DATA_VERSION_ATTR)
+    extra = {"data_version": DataVersion(version)} if version else {}
+    return Output(df, output_name=name,
+                  metadata={**df.attrs.get(OUTPUT_METADATA_ATTR, {}), **metadata}, **extra)
+
+
+def _audit(context, name: str, df: pd.DataFrame | Skip, raise_on_failure: bool = False):
+    """Yield the suite's check result for ``df``, then its output when it may be published.
+
+    With ``raise_on_failure`` (a partition run) a critical failure also fails the run."""
+    if isinstance(df, Skip):
+        yield from _skipped(context, name, df)
+        return
     key = published_key(name)
-    no_source = df.attrs.get("no_source")
+    no_source = df.attrs.get(NO_SOURCE_ATTR)
     if no_source and df.empty:
         context.log.warning(f"published/{name}: published empty: {no_source}")
         yield AssetCheckResult(
             check_name="expectation_suite", asset_key=key, passed=True,
             metadata={"rows": 0, "skipped": f"empty table, no source: {no_source}"},
         )
-        yield Output(df, output_name=name, metadata={"empty_because": no_source})
+        yield _output(name, df, empty_because=no_source)
         return
     result = validate_frame(df, name)
     failed = result.failed
@@ -68,13 +125,19 @@ def _audit(context, name: str, df: pd.DataFrame):
         },
     )
     if not result.passed:
-        context.log.error(
-            f"published/{name}: {len(result.critical_failed)} critical expectation(s) "
-            f"failed; the last good file is kept: "
-            + "; ".join(o.describe() for o in result.critical_failed)
-        )
+        message = (f"published/{name}{_partition(context)}: "
+                   f"{len(result.critical_failed)} critical expectation(s) failed; the last "
+                   "good file is kept: "
+                   + "; ".join(o.describe() for o in result.critical_failed))
+        if raise_on_failure:
+            raise ValueError(message)
+        context.log.error(message)
         return
-    yield Output(df, output_name=name)
+    yield _output(name, df)
+
+
+def _partition(context) -> str:
+    return f"[{context.partition_key}]" if context.has_partition_key else ""
 
 
 def published_tables(
@@ -83,16 +146,21 @@ def published_tables(
     ins: Iterable[str] = (),
     deps: Iterable[AssetKey | str] = (),
     code_version: str = CODE_VERSION,
+    partitions_def: PartitionsDefinition | None = None,
+    resources: Iterable[str] = ("settings",),
 ):
     """Decorator: ``fn(context, **inputs) -> {table: DataFrame}`` becomes one multi-asset
     publishing each of ``names`` (each validated by its own suite, written or kept on its
     own). ``ins`` names other published tables loaded as DataFrames (keyword arguments of
     ``fn``); ``deps`` are upstream assets read by other means (snapshot assets). ``fn`` may
-    use ``context.resources.settings`` (:class:`pipelines.resources.PipelineSettings`).
+    use ``context.resources.settings`` (:class:`pipelines.settings.PipelineSettings`).
 
     A table whose source has no snapshot yet (offline, fresh checkout) is published empty:
-    ``fn`` returns an empty frame with ``df.attrs["no_source"]`` saying why; the suite check
-    then passes as skipped, and the reason is in the check and output metadata.
+    ``fn`` returns :func:`empty_table`; the suite check then passes as skipped, and the
+    reason is in the check and output metadata. With ``partitions_def`` each run publishes
+    one partition (the IO manager's history layout); ``fn`` may return :class:`Skip`, and a
+    critical failure fails the partition run. ``resources`` are the resource keys ``fn``
+    uses through ``context.resources``.
     """
     names = list(names)
     specs = {n: table(n) for n in names}
@@ -122,7 +190,8 @@ def published_tables(
             },
             ins={n: AssetIn(key=published_key(n)) for n in ins},
             deps=list(deps),
-            required_resource_keys={"settings"},
+            partitions_def=partitions_def,
+            required_resource_keys=set(resources),
             check_specs=[AssetCheckSpec(
                 name="expectation_suite", asset=published_key(n), blocking=True,
                 description=f"GX suite expectations/{n}.json (critical failures block "
@@ -132,7 +201,8 @@ def published_tables(
         def _published(context: AssetExecutionContext, **inputs):
             frames = fn(context, **inputs)
             for n in names:
-                yield from _audit(context, n, frames[n])
+                yield from _audit(context, n, frames[n],
+                                  raise_on_failure=partitions_def is not None)
 
         _published.__doc__ = fn.__doc__
         return _published
@@ -146,15 +216,18 @@ def published_table(
     ins: Iterable[str] = (),
     deps: Iterable[AssetKey | str] = (),
     code_version: str = CODE_VERSION,
+    partitions_def: PartitionsDefinition | None = None,
+    resources: Iterable[str] = ("settings",),
 ):
     """Decorator: ``fn(context, **inputs) -> DataFrame`` becomes the published asset ``name``
-    (see :func:`published_tables` for ``ins``, ``deps`` and empty tables)."""
+    (see :func:`published_tables` for the arguments, empty tables and partitions)."""
 
     def decorate(fn: Callable[..., pd.DataFrame]):
         def one(context, **inputs):
             return {name: fn(context, **inputs)}
 
         one.__doc__ = fn.__doc__
-        return published_tables([name], ins=ins, deps=deps, code_version=code_version)(one)
+        return published_tables([name], ins=ins, deps=deps, code_version=code_version,
+                                partitions_def=partitions_def, resources=resources)(one)
 
     return decorate

@@ -1,18 +1,20 @@
 """Bring everything up to date without the daemon: discovery, missing partitions, publish.
 
 This is what ``make run`` does (through :mod:`pipelines.cli`): run the ``discover`` job,
-register the arena versions it found as dynamic partitions, run ``arena_partitions`` for
-each version whose history file is missing (a re-run adds no partition and recomputes
-nothing), then run ``publish``. Settings come from the environment (``AI_NUMBERS_*``).
+register the versions it found as dynamic partitions of each partitioned history
+(``pipelines.definitions.HISTORIES``: the arena), run the history's job for each version
+whose partition file is missing (a re-run adds no partition and recomputes nothing), then
+run ``publish``. Settings come from the environment (``AI_NUMBERS_*``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 from dagster import DagsterInstance
 
-from pipelines.resources import env_data_dir
+from pipelines.settings import env_data_dir
 
 
 @dataclass
@@ -49,13 +51,6 @@ def _was_interrupted(result) -> bool:
     return False
 
 
-def missing_arena_partitions(data_dir, versions: list[str]) -> list[str]:
-    """Versions whose history file does not exist yet, oldest first."""
-    from assets.leaderboard_assets import history_path
-
-    return sorted(v for v in versions if not history_path(data_dir, v).exists())
-
-
 def resource_config(data_dir: str | None = None, mode: str | None = None,
                     mirror: str | None = None, http: dict | None = None) -> dict:
     """Run config overriding the settings, HTTP and IO-manager resources (empty values
@@ -79,10 +74,7 @@ def update_all(instance: DagsterInstance, run_config: dict | None = None,
     ``run_config`` (see :func:`resource_config`) overrides the environment's settings;
     when ``should_stop()`` turns true (an interrupt), no further job is started.
     """
-    from pathlib import Path
-
-    from assets.leaderboard_assets import arena_partitions
-    from pipelines.definitions import defs
+    from pipelines.definitions import HISTORIES, defs
 
     summary = RunSummary()
     run_config = run_config or {}
@@ -104,20 +96,29 @@ def update_all(instance: DagsterInstance, run_config: dict | None = None,
         return result.success
 
     execute("discover")
-    versions_file = data_dir / "published" / "arena_versions.parquet"
-    versions = (pd.read_parquet(versions_file)["version"].tolist()
+    for history in HISTORIES:
+        _complete_history(history, data_dir, instance, summary, execute, should_stop, log)
+    execute("publish")
+    return summary
+
+
+def _complete_history(history, data_dir: Path, instance: DagsterInstance,
+                      summary: RunSummary, execute, should_stop, log) -> None:
+    """Add the new partition keys of ``history`` (from its published versions table) and
+    run its job for every version whose partition file is missing."""
+    versions_file = data_dir / "published" / f"{history.versions_table}.parquet"
+    versions = (pd.read_parquet(versions_file)[history.version_column].tolist()
                 if versions_file.exists() else [])
-    existing = set(instance.get_dynamic_partitions(arena_partitions.name))
-    summary.new_partitions = sorted(set(versions) - existing)
-    if summary.new_partitions:
-        instance.add_dynamic_partitions(arena_partitions.name, summary.new_partitions)
-    missing = missing_arena_partitions(data_dir, versions)
-    log(f"arena versions: {len(versions)} known, {len(summary.new_partitions)} new "
-        f"partition(s), {len(missing)} to materialize")
+    existing = set(instance.get_dynamic_partitions(history.partitions_def.name))
+    new = sorted(set(versions) - existing)
+    summary.new_partitions.extend(new)
+    if new:
+        instance.add_dynamic_partitions(history.partitions_def.name, new)
+    missing = history.missing(data_dir, versions)
+    log(f"{history.table}: {len(versions)} versions known, {len(new)} new partition(s), "
+        f"{len(missing)} to materialize")
     for key in missing:
         if should_stop() or summary.interrupted:
             break
-        if execute("arena_partitions", key):
+        if execute(history.job, key):
             summary.materialized_partitions.append(key)
-    execute("publish")
-    return summary

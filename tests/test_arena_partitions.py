@@ -9,19 +9,22 @@ from urllib.parse import urlsplit
 import pandas as pd
 from dagster import DagsterInstance, SensorResult, build_sensor_context
 
-from assets.leaderboard_assets import arena_partitions, arena_versions_sensor, history_path
-from assets.leaderboards import ARENA_COMMITS_URL, arena_csv_url
+from assets.leaderboards.arena import arena_csv_url
+from assets.leaderboards.assets import arena_partitions, arena_versions_sensor
+from assets.leaderboards.history import history_path
+from assets.leaderboards.snapshots import ARENA
 from pipelines.definitions import defs
-from pipelines.resources import HttpSource, PipelineSettings
+from pipelines.http import HttpSource
+from pipelines.settings import PipelineSettings
 from pipelines.runner import resource_config
 from tests.conftest import run_pipeline, shared_path
 
-COMMITS_PATH = "/" + urlsplit(ARENA_COMMITS_URL).netloc + urlsplit(ARENA_COMMITS_URL).path
+COMMITS_PATH = "/" + urlsplit(ARENA.url).netloc + urlsplit(ARENA.url).path
 
 
 def mirror_listing() -> list[dict]:
     index = pd.read_csv(shared_path("upstream", "index.tsv"), sep="\t")
-    row = index[index["url"].str.startswith(ARENA_COMMITS_URL.split("&")[0])].iloc[0]
+    row = index[index["url"].str.startswith(ARENA.url.split("&")[0])].iloc[0]
     return json.loads(shared_path("upstream", row["file"]).read_text())
 
 
@@ -30,7 +33,7 @@ def dates(listing: list[dict]) -> set[str]:
 
 
 def csv_path(sha: str) -> str:
-    parts = urlsplit(arena_csv_url(sha))
+    parts = urlsplit(arena_csv_url(ARENA.file_url, sha))
     return f"/{parts.netloc}{parts.path}"
 
 
@@ -80,7 +83,7 @@ def test_sensor_tick_adds_exactly_the_new_versions_and_runs_only_them(tmp_path, 
 def test_deleted_file_is_skipped_and_unknown_layout_fails_only_its_partition(
         tmp_path, upstream_replay):
     listing = mirror_listing()
-    from assets.leaderboards import arena_versions
+    from assets.leaderboards.arena import arena_versions
 
     versions = arena_versions([listing]).sort_values("version")
     gone, odd = versions.iloc[3], versions.iloc[5]

@@ -11,9 +11,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from assets import claims_models as cm
-from assets.claims import check_claims, load_claims, rules
-from assets.model_cards import BENCHMARK_COLUMNS
+from assets.claims.rules import models as cm
+from assets.claims.engine import check_claims, load_claims
+from assets.claims.rules import RULES
+from assets.models.cards import BENCHMARK_COLUMNS
 from assets.reference import load_reference
 
 MINE = ["v3_release_late_2024", "v3_beats_llama31", "v3_comparable_claude35",
@@ -27,7 +28,7 @@ def ref() -> dict[str, pd.DataFrame]:
 
 
 def run(claim_id: str, tables):
-    return rules()[claim_id](load_claims()[claim_id], tables)
+    return RULES[claim_id](load_claims()[claim_id], tables)
 
 
 def bench(rows: list[tuple], doc="toy@1:README.md", table="T", evaluator="Lab") -> pd.DataFrame:
@@ -63,7 +64,7 @@ def facts(ref, changes: dict[tuple[str, str], str | None]) -> pd.DataFrame:
 # --- every rule on the reference tables alone ------------------------------------------------
 
 def test_all_rules_registered_and_run_on_reference(ref):
-    claims, evidence = check_claims(ref)
+    claims, evidence = check_claims(ref, RULES)
     mine = claims.set_index("claim_id").loc[MINE]
     assert not mine["rule_error"].any(), mine[mine["rule_error"]]["explanation"].tolist()
     assert (mine["verdict"] != "unverifiable").all()

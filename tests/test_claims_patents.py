@@ -10,8 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from assets.claims import check_claims, load_claims, rules
-from assets.patents import TABLES, patent_shares
+from assets.claims.engine import check_claims, load_claims
+from assets.claims.rules import RULES
+from assets.patents.cat import TABLES, patent_shares
 from assets.reference import load_reference
 
 MINE = ("cn_plan_2017", "cn_4x_us_patents_2022", "cn_share_granted_2022_2023",
@@ -24,7 +25,7 @@ def ref() -> pd.DataFrame:
 
 
 def run(claim_id: str, **tables):
-    return rules()[claim_id](load_claims()[claim_id], tables)
+    return RULES[claim_id](load_claims()[claim_id], tables)
 
 
 def _set(ref: pd.DataFrame, metric: str, area: str, period: str, value: float) -> None:
@@ -55,7 +56,7 @@ def families(rows) -> pd.DataFrame:
 # --- reference tables only ----------------------------------------------------------------
 
 def test_all_six_rules_registered_and_run_on_reference_only(ref):
-    claims, evidence = check_claims({"patent_figures": ref})
+    claims, evidence = check_claims({"patent_figures": ref}, RULES)
     mine = claims[claims.claim_id.isin(MINE)].set_index("claim_id")
     assert set(mine.index) == set(MINE)
     assert not mine.rule_error.any(), mine.explanation[mine.rule_error].tolist()

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from assets.claims import VERDICTS, load_claims
+from assets.claims.engine import VERDICTS, load_claims
 from pipelines.quality import SuiteError, load_suite, suite_names
-from pipelines.schemas import registry
+from pipelines.tables import registry
 from tests.conftest import shared_path
 
 
@@ -69,6 +69,6 @@ def test_claims_file_has_exactly_the_claim_ids_of_claims_md():
     assert tuple(vocab) == VERDICTS
     import yaml
 
-    from assets.claims import CLAIMS_FILE
+    from assets.claims.engine import CLAIMS_FILE
     doc = yaml.safe_load(CLAIMS_FILE.read_text())
     assert tuple(doc["verdicts"]) == VERDICTS and tuple(doc["verdict_meanings"]) == VERDICTS

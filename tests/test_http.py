@@ -6,12 +6,14 @@ import json
 
 import pytest
 
-from assets.sources import snapshot_source
-from pipelines.resources import HttpSource, SnapshotStore, mirror_url
+from assets.models.hub import hub_streams
+from pipelines.fetching import Source, snapshot_source
+from pipelines.http import HttpSource, mirror_url
+from pipelines.snapshots import SnapshotStore
 from tools.replay import ReplayServer
 
-SOURCE = {"id": "demo", "kind": "file", "url": "https://example.org/data/file.csv",
-          "license": "CC BY 4.0"}
+SOURCE = Source(id="demo", group="test", kind="file", publisher="test", title="test",
+                url="https://example.org/data/file.csv", license='CC BY 4.0', citation="test")
 BODY = b"country,value\nChina (mainland),1\n"
 
 
@@ -32,7 +34,7 @@ def test_503_then_success_is_retried_honouring_retry_after():
         srv.files["/example.org/data/file.csv"] = (BODY, "text/csv")
         srv.script["/example.org/data/file.csv"] = [
             (503, {"Retry-After": "0"}, b"busy"), (503, {"Retry-After": "0"}, b"busy")]
-        res = client(srv).get(SOURCE["url"])
+        res = client(srv).get(SOURCE.url)
     assert res.status == "fetched" and res.http_status == 200 and res.body == BODY
     assert len(srv.requests) == 3  # two 503s, then the success
 
@@ -40,7 +42,7 @@ def test_503_then_success_is_retried_honouring_retry_after():
 def test_429_retries_exhausted_is_failed_with_status():
     with ReplayServer() as srv:
         srv.script["/example.org/data/file.csv"] = [(429, {"Retry-After": "0"}, b"")] * 5
-        res = client(srv, retries=2).get(SOURCE["url"])
+        res = client(srv, retries=2).get(SOURCE.url)
     assert res.status == "failed" and res.http_status == 429
     assert "429" in res.error
 
@@ -54,7 +56,7 @@ def test_404_is_failed_not_raised():
 def test_body_over_limit_is_failed():
     with ReplayServer() as srv:
         srv.files["/example.org/data/file.csv"] = (b"x" * 5000, "text/csv")
-        res = client(srv, max_body_bytes=1000).get(SOURCE["url"])
+        res = client(srv, max_body_bytes=1000).get(SOURCE.url)
     assert res.status == "failed" and "limit" in res.error
 
 
@@ -62,8 +64,8 @@ def test_conditional_get_and_honest_user_agent():
     with ReplayServer() as srv:
         srv.files["/example.org/data/file.csv"] = (BODY, "text/csv")
         http = client(srv)
-        first = http.get(SOURCE["url"])
-        second = http.get(SOURCE["url"], etag=first.etag)
+        first = http.get(SOURCE.url)
+        second = http.get(SOURCE.url, etag=first.etag)
     assert first.etag and second.status == "not_modified" and second.http_status == 304
     _, headers = srv.requests[-1]
     assert headers["If-None-Match"] == first.etag
@@ -73,8 +75,8 @@ def test_conditional_get_and_honest_user_agent():
 def test_token_is_sent_but_never_recorded(monkeypatch, tmp_path):
     secret = "hf_SECRETTOKEN123"
     monkeypatch.setenv("HF_TOKEN", secret)
-    src = {"id": "hf", "kind": "file", "url": "https://huggingface.co/api/models/x/y",
-           "license": None}
+    src = Source(id="hf", group="test", kind="file", publisher="test", title="test",
+                url="https://huggingface.co/api/models/x/y", license=None, citation="test")
     with ReplayServer() as srv:
         statuses, _ = snapshot_source(src, "live", SnapshotStore(tmp_path), client(srv))
     _, headers = srv.requests[-1]
@@ -99,7 +101,7 @@ def test_snapshot_recorded_only_when_bytes_change(tmp_path):
     assert r3[0].sha256 != r1[0].sha256
     assert len(store.records("demo")) == 2
     rec = json.loads((tmp_path / "snapshots" / "demo" / r1[0].sha256 / "record.json").read_text())
-    assert rec["url"] == SOURCE["url"] and rec["bytes"] == len(BODY)
+    assert rec["url"] == SOURCE.url and rec["bytes"] == len(BODY)
     assert rec["license"] == "CC BY 4.0" and rec["retrieved_at"].endswith("+00:00")
     assert store.read(store.latest("demo")).endswith(b"Japan,2\n")
 
@@ -172,12 +174,13 @@ def test_hanging_server_costs_one_timeout_per_source_not_one_per_url(tmp_path):
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
-    src = {"id": "hf_model_info", "kind": "hf_model_info",
-           "url": "https://huggingface.co/api/models/{repo_id}", "license": None}
+    src = Source(id="hf_model_info", group="test", kind="hf_model_info", publisher="test", title="test",
+                url="https://huggingface.co/api/models/{repo_id}", license=None, citation="test")
     http = HttpSource(mirror=f"http://127.0.0.1:{sock.getsockname()[1]}", retries=2,
                       read_retries=1, timeout_seconds=0.5, backoff_factor=0.01)
     try:
-        statuses, _ = snapshot_source(src, "live", SnapshotStore(tmp_path), http)
+        statuses, _ = snapshot_source(src, "live", SnapshotStore(tmp_path), http,
+                                      streams=hub_streams(src))
     finally:
         stop.set()
         thread.join()

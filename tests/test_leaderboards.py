@@ -18,7 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assets import leaderboards as lb
+from assets.leaderboards import arena as lb
+from assets.leaderboards.snapshots import ARENA
 from pipelines.quality import validate_frame
 
 FIX = Path(__file__).parent / "fixtures" / "leaderboards"
@@ -143,12 +144,12 @@ def test_arena_versions_equal_times_first_listed_wins_and_bad_entries_fail():
         lb.arena_versions([[_commit("a", "2024-09-01T10:00:00Z")], [{"commit": {}}]])
 
 
-def test_arena_csv_url():
-    assert lb.arena_csv_url("0123abcd" * 5) == (
+def test_arena_csv_url_comes_from_the_registered_file_url():
+    assert lb.arena_csv_url(ARENA.file_url, "0123abcd" * 5) == (
         "https://raw.githubusercontent.com/fboulnois/llm-leaderboard-csv/"
         + "0123abcd" * 5 + "/csv/lmsys.csv")
     with pytest.raises(ValueError, match="not a git commit sha"):
-        lb.arena_csv_url("../etc/passwd")
+        lb.arena_csv_url(ARENA.file_url, "../etc/passwd")
 
 
 # --------------------------------------------------------------------------- layouts
@@ -233,7 +234,7 @@ def test_history_latest_and_specs_conform():
     part = SPECS["arena_scores"].conform(hist[hist["snapshot_date"] == date(2024, 6, 19)]
                                          .drop(columns="snapshot_date"))
     assert "snapshot_date" not in part.schema.names and part.num_rows == 3
-    assert SPECS["arena_scores"].extra["partition_column"] == "snapshot_date"
+    assert SPECS["arena_scores"].partition_column == "snapshot_date"
 
 
 def test_rank_changes_moves_entries_exits_and_a_rename():
@@ -404,7 +405,7 @@ def real_arena():
     versions = lb.arena_versions([json.loads(ARENA_LISTING.read_bytes()), []])
     parts, raw = {}, {}
     for v in versions.itertuples():
-        path = _upstream(lb.arena_csv_url(v.sha))
+        path = _upstream(lb.arena_csv_url(ARENA.file_url, v.sha))
         if not path.exists():
             pytest.fail(f"mirror lists version {v.version} ({v.sha}) but has no file {path}")
         raw[v.version] = path.read_bytes()

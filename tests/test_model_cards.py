@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assets import model_cards as mc
+from assets.models import cards as mc
 from assets.reference import load_reference
 from assets.registry import load_models
 from pipelines.quality import validate_frame
-from pipelines.schemas import table
+from pipelines.tables import table
 
 FIX = Path(__file__).parent / "fixtures" / "model_cards"
 UPSTREAM = Path(__file__).resolve().parents[2] / "shared" / "upstream" / "files"

@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assets import patents as P
+from assets.patents import cat as P
 from pipelines.quality import validate_frame
-from pipelines.schemas import table
+from pipelines.tables import table
 
 UPSTREAM = Path(__file__).resolve().parents[2] / "shared" / "upstream" / "files"
 CAT_ZIP = UPSTREAM / "zenodo.org/records/19103157/files/cat.zip"

@@ -13,8 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 from frictionless import validate
 
-from assets.claims import VERDICTS, load_claims
-from pipelines.schemas import table
+from assets.claims.engine import VERDICTS, load_claims
+from pipelines.tables import table
 from tests.conftest import run_pipeline
 
 CORE_TABLES = ["patent_figures", "model_facts", "benchmark_figures", "source_status",
@@ -127,7 +127,7 @@ def test_failing_suite_keeps_last_good_file_and_stops_downstream(tmp_path, monke
     good = published(tmp_path, "model_facts").read_bytes()
     claims_before = published(tmp_path, "article_claims").stat().st_mtime_ns
 
-    import assets.published_assets as pa_mod
+    import assets.reference.assets as pa_mod
 
     real = pa_mod.load_reference
 

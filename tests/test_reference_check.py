@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 
 from assets.reference import load_reference
-from assets.reference_check import reference_agreement
+from assets.reference.agreement import reference_agreement
 
 
 def arena_row(name: str, score: float) -> dict:

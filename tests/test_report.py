@@ -1,15 +1,16 @@
 """The claims report: every claim with its verdict, charts where the evidence has numbers."""
 from __future__ import annotations
 
-from assets.claims import check_claims
+from assets.claims.engine import check_claims
+from assets.claims.rules import RULES
 from assets.reference import load_reference
-from assets.report import _labels, build_report
+from assets.claims.report import _labels, build_report
 
 
 def test_report_lists_every_claim_and_charts_numeric_evidence(tmp_path):
     tables = {n: load_reference(n) for n in ("patent_figures", "model_facts",
                                              "benchmark_figures")}
-    claims, evidence = check_claims(tables)
+    claims, evidence = check_claims(tables, RULES)
     written = build_report(claims, evidence, tmp_path)
     html = written["html"].read_text(encoding="utf-8")
     for row in claims.itertuples():
@@ -34,7 +35,7 @@ def test_labels_drop_the_parts_all_keys_share():
 
 
 def test_numbers_read_as_people_write_them():
-    from assets.report import fmt_number
+    from assets.claims.report import fmt_number
 
     assert [fmt_number(v) for v in (35300.0, 2788000.0, 6.936842, 0.090402, 69.7, 1234.56)] \
         == ["35,300", "2,788,000", "6.937", "0.0904", "69.7", "1,234.6"]

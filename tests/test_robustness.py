@@ -7,12 +7,13 @@ import zipfile
 
 import pytest
 
-from assets.sources import check_body, snapshot_source
-from pipelines.resources import HttpSource, SnapshotStore
+from pipelines.fetching import Source, check_body, snapshot_source
+from pipelines.http import HttpSource
+from pipelines.snapshots import SnapshotStore
 from tools.replay import ReplayServer
 
-CARD = {"id": "card", "kind": "file", "url": "https://raw.example.org/a/README.md",
-        "license": "MIT", "expect": "text"}
+CARD = Source(id="card", group="test", kind="file", publisher="test", title="test",
+                url="https://raw.example.org/a/README.md", license='MIT', citation="test", expect="text")
 PATH = "/raw.example.org/a/README.md"
 HTML = b"<!DOCTYPE html>\n<html><body>429 Too Many Requests</body></html>"
 
@@ -63,10 +64,10 @@ def test_check_body_refuses_an_unknown_kind():
 
 def test_every_registered_source_names_a_known_body_kind():
     from assets.registry import load_sources
-    from assets.sources import BODY_KINDS
+    from pipelines.fetching import BODY_KINDS
 
     for source in load_sources().values():
-        assert source.get("expect") in (None, *BODY_KINDS), source["id"]
+        assert source.expect in (None, *BODY_KINDS), source.id
 
 
 def test_html_error_page_is_rejected_and_last_good_snapshot_kept(tmp_path):
@@ -102,18 +103,19 @@ def test_live_run_repairs_a_snapshot_altered_on_disk(tmp_path):
 
 
 def test_empty_or_broken_listing_keeps_the_stored_versions(tmp_path):
-    from assets.leaderboard_assets import ARENA, collect_arena_listing
+    from assets.leaderboards.snapshots import collect_arena_listing
+    from pipelines.fetching import Fetcher
 
     listing = [{"sha": "a" * 40, "commit": {"committer": {"date": "2024-12-31T10:00:00Z"}}}]
     path = "/api.github.com/repos/fboulnois/llm-leaderboard-csv/commits"
     store = SnapshotStore(tmp_path)
     with ReplayServer() as srv:
         srv.files[path] = (json.dumps(listing).encode(), "application/json")
-        _, _, pages = collect_arena_listing(ARENA, "live", store, http(srv))
+        _, _, pages = collect_arena_listing(Fetcher("live", store, http(srv)))
         assert pages == [listing]
         for bad in (b"[]", b"<html>busy</html>", b'{"message": "rate limited"}'):
             srv.files[path] = (bad, "application/json")
-            statuses, _, pages = collect_arena_listing(ARENA, "live", store, http(srv))
+            statuses, _, pages = collect_arena_listing(Fetcher("live", store, http(srv)))
             assert statuses[0].status == "failed", bad
             assert pages == [listing], bad  # the last good listing is still the one in use
 
@@ -139,7 +141,10 @@ def test_bad_settings_exit_2_with_one_line(tmp_path):
 def test_intact_but_unusable_bodies_never_become_snapshots(tmp_path):
     """A Hub answer that is an error object, a CAT zip whose CSV lost a column: rejected by
     the source's own parser at fetch time; the last good snapshot stays in use."""
+    from assets.models.snapshots import collect_hub
+    from assets.patents.assets import COLLECT
     from assets.registry import load_sources
+    from pipelines.fetching import Fetcher
     from tests.test_patents import GRANTED, cat_zip
 
     hub = load_sources()["hf_model_info"]
@@ -147,7 +152,8 @@ def test_intact_but_unusable_bodies_never_become_snapshots(tmp_path):
     path = "/huggingface.co/api/models/deepseek-ai/DeepSeek-V3"
     with ReplayServer() as srv:
         srv.files[path] = (b'{"error": "Repository not found"}', "application/json")
-        statuses, recs = snapshot_source(hub, "live", store, http(srv))
+        with Fetcher("live", store, http(srv)) as fetcher:
+            statuses, recs = collect_hub(hub, fetcher)
     row = next(s for s in statuses if s.stream.endswith("deepseek-ai__DeepSeek-V3"))
     assert row.status == "failed" and row.http_status == 200
     assert "HubInfoError" in row.error and "DeepSeek-V3" in row.error
@@ -159,9 +165,11 @@ def test_intact_but_unusable_bodies_never_become_snapshots(tmp_path):
     renamed = cat_zip(granted=GRANTED.replace("num_patent_granted", "num_patents_granted", 1))
     with ReplayServer() as srv:
         srv.files[cat_path] = (good, "application/zip")
-        _, (kept,) = snapshot_source(cat, "live", store, http(srv))
+        with Fetcher("live", store, http(srv)) as fetcher:
+            _, (kept,) = COLLECT[cat.id](fetcher)
         srv.files[cat_path] = (renamed, "application/zip")
-        (row,), in_use = snapshot_source(cat, "live", store, http(srv))
+        with Fetcher("live", store, http(srv)) as fetcher:
+            (row,), in_use = COLLECT[cat.id](fetcher)
     assert row.status == "failed" and "num_patent_granted" in row.error
     assert in_use[0].sha256 == kept.sha256 and len(store.records("eto_cat")) == 1
     assert (tmp_path / "snapshots" / "eto_cat" / "rejected").exists()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from pipelines.schemas import FLOAT, STR, Column, TableSpec
+from pipelines.tables import register, FLOAT, STR, Column, TableSpec
 
 HERE = Path(__file__).parent
 
@@ -81,7 +81,7 @@ def _citation_columns() -> tuple[Column, ...]:
 
 _LICENSE = "figures as cited; each row under its publisher's terms (see url)"
 
-TABLES = [
+TABLES = register(
     TableSpec(
         name="patent_figures",
         title="Reference figures on AI patents (with citations)",
@@ -132,4 +132,4 @@ TABLES = [
             Column("date", STR, "Version date of the source (leaderboards), else empty"),
         ) + _citation_columns(),
     ),
-]
+)

@@ -1,18 +1,68 @@
-"""Registries: the article's models (``models.yaml``) and upstream sources (``sources.yaml``)."""
+"""Registries: the article's models (``models.yaml``) and upstream sources (``sources.yaml``).
+
+Each entry is loaded into a typed, frozen record (:class:`Model`,
+:class:`pipelines.fetching.Source`); an unknown or missing key is a :class:`RegistryError`
+naming the file and the entry, so a typo in a YAML file fails loudly instead of being
+ignored. ``benchmarks.yaml`` (benchmark identity) is read by ``assets/models/benchmarks.py``.
+"""
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import cache
 from pathlib import Path
 
 import yaml
 
+from pipelines.fetching import Source
+
 HERE = Path(__file__).parent
 
 
 class RegistryError(ValueError):
-    """A registry file is malformed: duplicate id, or an alias claimed by two models of the
-    same variant."""
+    """A registry file is malformed: an unknown or missing key, a duplicate id, or an alias
+    claimed by two models of the same variant."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Model:
+    """One model of ``models.yaml``: ``country`` is ISO 3166-1 alpha-3, ``variant`` ``base`` or
+    ``instruct``, ``hf_repo`` the Hub repo id (None when the model has none), ``aliases`` the
+    names as printed by sources."""
+
+    id: str
+    name: str
+    organization: str
+    country: str
+    open_weights: bool
+    variant: str = "instruct"
+    hf_repo: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+def _record(cls, entry: dict, file: str):
+    """``cls(**entry)``, or a RegistryError naming the file, the entry and the bad keys."""
+    fields = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(entry) - fields)
+    required = {f.name for f in dataclasses.fields(cls)
+                if f.default is dataclasses.MISSING}
+    missing = sorted(required - set(entry))
+    if unknown or missing:
+        raise RegistryError(f"{file}: entry {entry.get('id')!r}: unknown key(s) {unknown}, "
+                            f"missing key(s) {missing}")
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
+    return cls(**values)
+
+
+def _load(file: str, key: str, cls) -> dict:
+    doc = yaml.safe_load((HERE / file).read_text(encoding="utf-8"))
+    out: dict = {}
+    for entry in doc[key]:
+        record = _record(cls, entry, file)
+        if record.id in out:
+            raise RegistryError(f"{file}: duplicate id {record.id!r}")
+        out[record.id] = record
+    return out
 
 
 def normalize_name(name: str) -> str:
@@ -22,10 +72,8 @@ def normalize_name(name: str) -> str:
 
 
 @cache
-def load_models() -> dict[str, dict]:
-    """Every model of ``models.yaml`` by id: ``name, organization, country`` (ISO 3166-1
-    alpha-3), ``open_weights`` (bool), ``variant`` (base/instruct), ``hf_repo`` (or None),
-    ``aliases`` (list of names as printed by sources).
+def load_models() -> dict[str, Model]:
+    """Every model of ``models.yaml`` by id (see :class:`Model`).
 
     The same printed name may belong to a base and an instruct model (``LLaMA3.1 405B`` is
     the base model in a base-model table and the instruct model in a chat table): such an
@@ -35,21 +83,16 @@ def load_models() -> dict[str, dict]:
         RegistryError: duplicate id, or one normalised alias claimed by two models of the
         same variant.
     """
-    doc = yaml.safe_load((HERE / "models.yaml").read_text(encoding="utf-8"))
-    models: dict[str, dict] = {}
-    for m in doc["models"]:
-        if m["id"] in models:
-            raise RegistryError(f"models.yaml: duplicate model id {m['id']!r}")
-        models[m["id"]] = m
+    models = _load("models.yaml", "models", Model)
     _alias_index(models)
     return models
 
 
-def _alias_index(models: dict[str, dict]) -> dict[str, dict[str, str]]:
+def _alias_index(models: dict[str, Model]) -> dict[str, dict[str, str]]:
     index: dict[str, dict[str, str]] = {}
     for mid, m in models.items():
-        variant = m.get("variant", "instruct")
-        for alias in [mid, m["name"], *m.get("aliases", [])]:
+        variant = m.variant
+        for alias in [mid, m.name, *m.aliases]:
             by_variant = index.setdefault(normalize_name(alias), {})
             if by_variant.setdefault(variant, mid) != mid:
                 raise RegistryError(
@@ -83,13 +126,10 @@ def match_model(name: str | None, variant: str | None = None) -> str | None:
 
 
 @cache
-def load_sources() -> dict[str, dict]:
-    """Every upstream source of ``sources.yaml`` by id (publisher, title, urls, license,
-    citation, format, kind)."""
-    doc = yaml.safe_load((HERE / "sources.yaml").read_text(encoding="utf-8"))
-    out: dict[str, dict] = {}
-    for s in doc["sources"]:
-        if s["id"] in out:
-            raise RegistryError(f"sources.yaml: duplicate source id {s['id']!r}")
-        out[s["id"]] = s
-    return out
+def load_sources() -> dict[str, Source]:
+    """Every upstream source of ``sources.yaml`` by id (see :class:`pipelines.fetching.Source`).
+
+    Raises:
+        RegistryError: an unknown or missing key, or a duplicate id.
+    """
+    return _load("sources.yaml", "sources", Source)

@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pycountry
 
-from pipelines.schemas import BOOL, FLOAT, INT16, INT64, STR, Column, TableSpec
+from pipelines.tables import register, BOOL, FLOAT, INT16, INT64, STR, Column, TableSpec
 
 CAT_PUBLISHER = "CSET Emerging Technology Observatory"
 CAT_TITLE = "Country Activity Tracker: Artificial Intelligence (ETO)"
@@ -465,7 +465,7 @@ def family_offices(data: bytes, source_document: str) -> pd.DataFrame:
 _FAM = "patent families"
 _PCT = "percent"
 
-TABLES = [
+TABLES = register(
     TableSpec(
         name="patent_families",
         title="AI patent families by country, field and year (ETO Country Activity Tracker)",
@@ -571,4 +571,4 @@ TABLES = [
             Column("source_document", STR, "Snapshot of the 1790 zip", nullable=False),
         ),
     ),
-]
+)

@@ -20,11 +20,11 @@ from datetime import date
 
 import pandas as pd
 
-from assets.claims import (
+from assets.claims.engine import (
     ClaimSpec, EvidenceRow, RuleResult, Tables, article, rule, unverifiable,
     within_precision, within_window,
 )
-from assets.model_cards import benchmark_identity
+from assets.models.cards import benchmark_identity
 
 _PUBLISHER_BY_OWNER = {"deepseek-ai": "DeepSeek", "meta-llama": "Meta",
                        "QwenLM": "Qwen team (Alibaba Cloud)"}

@@ -19,8 +19,8 @@ from __future__ import annotations
 import pandas as pd
 import pycountry
 
-from assets.model_cards import source_document_for
-from pipelines.schemas import FLOAT, STR, Column, TableSpec
+from assets.models.cards import source_document_for
+from pipelines.tables import register, FLOAT, STR, Column, TableSpec
 
 #: Largest difference that still counts as agreement, by kind (the reference rounds
 #: LiveBench means to 2 decimals; other figures are copied digits).
@@ -121,7 +121,7 @@ def reference_agreement(benchmark_figures: pd.DataFrame, patent_figures: pd.Data
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-TABLES = [
+TABLES = register(
     TableSpec(
         name="reference_agreement",
         title="Reference figures checked against their primary sources",
@@ -150,4 +150,4 @@ TABLES = [
             Column("note", STR, "Why no value was compared"),
         ),
     ),
-]
+)

@@ -52,19 +52,11 @@ from datetime import date, datetime
 import pandas as pd
 
 from assets.registry import match_model
-from pipelines.schemas import (
+from pipelines.tables import (
+    register,
     BOOL, DATE, FLOAT, INT16, INT32, INT64, STR, TIMESTAMP, Column, TableSpec,
 )
 
-ARENA_REPO = "fboulnois/llm-leaderboard-csv"
-ARENA_PATH = "csv/lmsys.csv"
-#: First page of the arena versions listing (GitHub commits API, newest first).
-ARENA_COMMITS_URL = (
-    f"https://api.github.com/repos/{ARENA_REPO}/commits?path={ARENA_PATH}&per_page=100"
-)
-LIVEBENCH_LISTING_URL = (
-    "https://api.github.com/repos/LiveBench/livebench.github.io/contents/public"
-)
 #: Source ids (``assets/registry/sources.yaml``).
 ARENA_SOURCE = "lmarena_history"
 LIVEBENCH_SOURCE = "livebench"
@@ -178,15 +170,16 @@ def iter_pages(fetch: Callable[[str], tuple[object, str | None]], first_url: str
         url = next_page_url(link)
 
 
-def arena_csv_url(sha: str) -> str:
-    """Raw URL of ``csv/lmsys.csv`` at commit ``sha`` (7-40 lowercase hex digits).
+def arena_csv_url(file_url: str, sha: str) -> str:
+    """The URL of the tracked file at commit ``sha`` (7-40 lowercase hex digits):
+    ``file_url`` (sources.yaml ``file_url``, with ``{sha}``) formatted with it.
 
     Raises:
         ValueError: ``sha`` is not a hex commit id.
     """
     if not isinstance(sha, str) or not _SHA_RE.match(sha):
         raise ValueError(f"arena version: {sha!r} is not a git commit sha")
-    return f"https://raw.githubusercontent.com/{ARENA_REPO}/{sha}/{ARENA_PATH}"
+    return file_url.format(sha=sha)
 
 
 def arena_versions(commit_pages: list[list[dict]]) -> pd.DataFrame:
@@ -821,7 +814,7 @@ _ARENA_COLUMNS = (
 )
 _ARENA_COLS = [c.name for c in _ARENA_COLUMNS]
 
-TABLES = [
+TABLES = register(
     TableSpec(
         name="arena_versions",
         title="LMArena leaderboard versions (partitions of arena_scores)",
@@ -853,9 +846,7 @@ TABLES = [
         license=_ARENA_LICENSE,
         sources=(ARENA_SOURCE,),
         columns=_ARENA_COLUMNS,
-        extra={"partitioned": True, "partition_column": "snapshot_date",
-               "partition_type": "date32",
-               "history_path": "history/arena_scores/snapshot_date={partition}/part-0.parquet"},
+        partition_column="snapshot_date",
     ),
     TableSpec(
         name="arena_scores_latest",
@@ -945,10 +936,10 @@ TABLES = [
                    nullable=False),
         ),
     ),
-]
+)
 
 __all__ = [
-    "ARENA_COMMITS_URL", "ARENA_LAYOUTS", "LIVEBENCH_LISTING_URL", "TABLES",
+    "ARENA_LAYOUTS", "TABLES",
     "ArenaParseError", "ComparisonUnavailable", "DuplicateModelError", "LeaderboardError",
     "LiveBenchError", "UnknownLayoutError", "VersionListingError",
     "arena_comparison", "arena_csv_url", "arena_history", "arena_rank_changes",

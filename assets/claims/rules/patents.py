@@ -20,7 +20,7 @@ from datetime import date
 
 import pandas as pd
 
-from assets.claims import (
+from assets.claims.engine import (
     ClaimSpec,
     EvidenceRow,
     RuleResult,
@@ -30,7 +30,7 @@ from assets.claims import (
     within_precision,
     within_window,
 )
-from assets.patents import (
+from assets.patents.cat import (
     CAT_PUBLISHER,
     PATENTDB_PUBLISHER,
     PATENTDB_TITLE,

@@ -59,12 +59,13 @@ import pandas as pd
 import yaml
 from markdown_it import MarkdownIt
 
-from assets.registry import load_models, match_model
-from pipelines.schemas import (
+from assets.registry import Model, load_models, match_model
+from pipelines.tables import (
+    register,
     BOOL, DATE, FLOAT, INT64, STR, TIMESTAMP, Column, TableSpec,
 )
 
-BENCHMARKS_FILE = Path(__file__).parent / "registry" / "benchmarks.yaml"
+BENCHMARKS_FILE = Path(__file__).parents[1] / "registry" / "benchmarks.yaml"
 
 
 class ModelCardError(ValueError):
@@ -682,7 +683,7 @@ def parse_hf_model_info(body: bytes, repo_id: str, source_document: str) -> dict
             raise HubInfoError(f"{where}: {field} {data[field]!r} is not an integer")
     if total is not None and not isinstance(total, int):
         raise HubInfoError(f"{where}: safetensors.total {total!r} is not an integer")
-    by_repo = {(m.get("hf_repo") or "").lower(): mid for mid, m in load_models().items()}
+    by_repo = {(m.hf_repo or "").lower(): mid for mid, m in load_models().items()}
     return {
         "repo_id": repo_id,
         "model_id": by_repo.get(repo_id.lower()),
@@ -753,12 +754,12 @@ def _fact_text(facts, model, fact) -> str | None:
     return str(r["value_text"])
 
 
-def build_models(registry: Mapping[str, dict], model_facts: pd.DataFrame,
+def build_models(registry: Mapping[str, Model], model_facts: pd.DataFrame,
                  hf_model_info: pd.DataFrame | None) -> pd.DataFrame:
     """The ``models`` table: registry x reference facts x Hub model info, one row per model.
 
     Args:
-        registry: :func:`assets.registry.load_models` (id -> entry).
+        registry: :func:`assets.registry.load_models` (id -> :class:`Model`).
         model_facts: the reference table ``model_facts`` (columns ``model, fact, value,
             value_text``).
         hf_model_info: the ``hf_model_info`` table (may be None or empty: no Hub data).
@@ -781,9 +782,9 @@ def build_models(registry: Mapping[str, dict], model_facts: pd.DataFrame,
     for mid, m in registry.items():
         rel = _fact_text(facts, mid, "release_date")
         row = {
-            "id": mid, "name": m["name"], "organization": m.get("organization"),
-            "country": m.get("country"), "open_weights": bool(m.get("open_weights")),
-            "variant": m.get("variant", "instruct"), "hf_repo": m.get("hf_repo"),
+            "id": mid, "name": m.name, "organization": m.organization,
+            "country": m.country, "open_weights": bool(m.open_weights),
+            "variant": m.variant, "hf_repo": m.hf_repo,
             "release_date": date.fromisoformat(rel) if rel else None,
             "license_weights": _fact_text(facts, mid, "license_weights"),
             "license_code": _fact_text(facts, mid, "license_code"),
@@ -791,7 +792,7 @@ def build_models(registry: Mapping[str, dict], model_facts: pd.DataFrame,
             "params_active_b": _fact_num(facts, mid, "params_active"),
             "context_length_k": _fact_num(facts, mid, "context_length"),
         }
-        h = hf.get(str(m.get("hf_repo") or "").lower())
+        h = hf.get(str(m.hf_repo or "").lower())
         notes = []
         if h:
             total = h.get("params_total")
@@ -891,7 +892,7 @@ def build_training_compute(model_facts: pd.DataFrame) -> pd.DataFrame:
 _CARD_LICENSE = ("numbers as published in each model card, under its repository's terms "
                  "(DeepSeek: MIT code license; Meta: Llama 3.1 Community License; Qwen blog)")
 
-TABLES = [
+TABLES = register(
     TableSpec(
         name="benchmark_results",
         title="Benchmark results from model cards, one row per table cell",
@@ -1029,4 +1030,4 @@ TABLES = [
                    nullable=False),
         ),
     ),
-]
+)

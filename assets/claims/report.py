@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.resources import publish_file
+from pipelines.snapshots import publish_file
 
 VERDICT_COLOURS = {
     "supported": "#1b7837",

@@ -1,31 +1,19 @@
-"""One registry of published tables: a pyarrow schema, a description and a unit per column.
+"""Table specs: a pyarrow schema, a description and a unit per column, once per table.
 
-Each domain module under ``assets/`` declares the tables it publishes as a module-level
-``TABLES: list[TableSpec]``; :func:`registry` collects them. The Parquet IO manager, the
-Frictionless catalog and the Dagster column schemas are all driven from these specs (the
-PUDL pattern), so a column's type, unit and description are written down exactly once.
+Each domain declares the tables it publishes in its ``tables.py`` as ``TableSpec`` objects
+and registers them with :func:`register`; the Parquet IO manager, the Frictionless catalog,
+the Dagster column schemas and the structural expectations (types, not-null, primary key)
+are all driven from these specs (the PUDL pattern), so a column's type, unit and
+description are written down exactly once. A column shared by several tables is declared
+once as a :class:`Column` constant and reused.
 """
 from __future__ import annotations
 
-import importlib
 import json
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
 
 import pandas as pd
 import pyarrow as pa
-
-#: Modules that declare ``TABLES``; order is the order of the catalog.
-TABLE_MODULES = (
-    "assets.reference",
-    "assets.reference_check",
-    "assets.sources",
-    "assets.patents",
-    "assets.model_cards",
-    "assets.leaderboards",
-    "assets.claims",
-)
-
 
 class SchemaError(ValueError):
     """A DataFrame does not fit its table's declared schema (missing column, bad type)."""
@@ -59,7 +47,9 @@ class TableSpec:
 
     ``group`` is the Dagster asset group (``patents``, ``models``, ``leaderboards``,
     ``claims``, ``reference``, ``sources``). ``license`` and ``sources`` (source ids of
-    ``assets/registry/sources.yaml``) go into the Parquet file and the catalog.
+    ``assets/registry/sources.yaml``) go into the Parquet file and the catalog. A table with
+    a ``partition_column`` is a history: one hive folder per partition, the key only in the
+    folder name (``<partition_column>=<key>``), never a column of the file.
     """
 
     name: str
@@ -70,7 +60,7 @@ class TableSpec:
     group: str
     license: str = "see sources"
     sources: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict)
+    partition_column: str | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -143,34 +133,33 @@ def _utc(ts: pd.Timestamp) -> pd.Timestamp:
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
-@cache
-def registry() -> dict[str, TableSpec]:
-    """Every published table by name, collected from :data:`TABLE_MODULES`.
+_REGISTRY: dict[str, TableSpec] = {}
+
+
+def register(*specs: TableSpec) -> list[TableSpec]:
+    """Add ``specs`` to the registry of published tables (a domain's ``tables.py`` calls this
+    when imported); returns them as a list.
 
     Raises:
-        ValueError: if two modules declare the same table name.
+        ValueError: a different spec is already registered under the same name.
     """
-    tables: dict[str, TableSpec] = {}
-    for mod_name in TABLE_MODULES:
-        try:
-            mod = importlib.import_module(mod_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == mod_name:
-                continue
-            raise
-        for spec in getattr(mod, "TABLES", []):
-            if spec.name in tables:
-                raise ValueError(f"table {spec.name!r} declared twice (in {mod_name})")
-            tables[spec.name] = spec
-    return tables
+    for spec in specs:
+        known = _REGISTRY.setdefault(spec.name, spec)
+        if known is not spec and known != spec:
+            raise ValueError(f"table {spec.name!r} declared twice, differently")
+    return list(specs)
+
+
+def registry() -> dict[str, TableSpec]:
+    """Every registered published table by name, in the order of registration."""
+    return dict(_REGISTRY)
 
 
 def table(name: str) -> TableSpec:
     """The spec of one published table; ``KeyError`` names the known tables."""
-    tables = registry()
-    if name not in tables:
-        raise KeyError(f"no published table {name!r}; known: {sorted(tables)}")
-    return tables[name]
+    if name not in _REGISTRY:
+        raise KeyError(f"no published table {name!r}; known: {sorted(_REGISTRY)}")
+    return _REGISTRY[name]
 
 
 # Short aliases for declaring columns.

@@ -1,13 +1,15 @@
-"""Snapshot assets ``["snapshot", <source id>]``: one per source of ``sources.yaml``.
+"""Snapshot assets ``["snapshot", <source id>]`` (one per registered source) and ``source_status``.
 
-Each asset fetches (live) or looks up (offline) its source through
-:func:`assets.sources.snapshot_source`, writes its status rows, and reports the sha256 of
-the snapshot(s) in use as its ``DataVersion``, so Dagster marks downstream assets stale
-exactly when the bytes changed. An upstream failure is a failed ``upstream_available``
-check (WARN), never a failed run: the last good snapshot stays in use.
+Each snapshot asset fetches (live) or looks up (offline) its source with a collector the
+domain gives (:data:`Collect`: its streams and its parsers as body checks), writes its
+status rows, and reports the sha256 of the snapshot(s) in use as its ``DataVersion``, so
+Dagster marks downstream assets stale exactly when the bytes changed. An upstream failure
+is a failed ``upstream_available`` check (WARN), never a failed run: the last good snapshot
+stays in use.
 """
 
 import hashlib
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from dagster import (
@@ -23,8 +25,19 @@ from dagster import (
     asset,
 )
 
-from assets.registry import load_sources
-from assets.sources import snapshot_source, write_status
+from pipelines.fetching import (
+    SOURCE_STATUS,
+    Fetcher,
+    RequestStatus,
+    Source,
+    read_status,
+    write_status,
+)
+from pipelines.publish import published_table
+from pipelines.snapshots import SnapshotRecord
+
+#: ``collect(fetcher) -> (status rows, snapshot records in use)`` of one source.
+Collect = Callable[[Fetcher], tuple[list[RequestStatus], list[SnapshotRecord]]]
 
 
 #: The daily_refresh schedule runs every 24 h: warn after 36 h, fail after 72 h.
@@ -46,39 +59,34 @@ def _data_version(records) -> str:
     return hashlib.sha256(joined.encode()).hexdigest()
 
 
-def make_snapshot_asset(source: dict, collect=None):
-    """The snapshot asset of one registered source.
-
-    ``collect(source, mode, store, http) -> (status rows, records in use)`` fetches or looks
-    up the source; the default, :func:`assets.sources.snapshot_source`, serves ``file`` and
-    ``hf_model_info`` sources (listings with discovered files bring their own).
-    """
-    collect = collect or snapshot_source
-    sid = source["id"]
+def snapshot_asset(source: Source, collect: Collect):
+    """The snapshot asset ``["snapshot", source.id]`` of one registered source; ``collect``
+    fetches or looks up its streams (see :data:`Collect`)."""
+    sid = source.id
     key = snapshot_key(sid)
 
     @asset(
         key=key,
-        group_name=source["group"],
-        description=(f"Raw snapshot(s) of {source['title']} ({source['publisher']}); "
-                     f"license: {source.get('license')}. Live mode fetches, offline mode "
-                     "uses the newest local snapshot."),
+        group_name=source.group,
+        description=(f"Raw snapshot(s) of {source.title} ({source.publisher}); "
+                     f"license: {source.license}. Cite as: {source.citation} Live mode "
+                     "fetches, offline mode uses the newest local snapshot."),
         required_resource_keys={"settings", "http"},
         check_specs=[AssetCheckSpec(
             name="upstream_available", asset=key,
             description="Every URL of the source answered (live) or has a local snapshot "
                         "(offline); a failure keeps the last good snapshot",
         )],
-        metadata={"url": MetadataValue.url(source["url"]) if "{" not in source["url"]
-                  else source["url"], "license": source.get("license", "")},
+        metadata={"url": MetadataValue.url(source.url) if "{" not in source.url
+                  else source.url, "license": source.license},
         kinds={"http"},
         freshness_policy=SNAPSHOT_FRESHNESS,
     )
     def _snapshot(context: AssetExecutionContext):
         settings = context.resources.settings
         mode = settings.effective_mode()
-        statuses, records = collect(source, mode, settings.snapshots(),
-                                    context.resources.http)
+        with Fetcher(mode, settings.snapshots(), context.resources.http) as fetcher:
+            statuses, records = collect(fetcher)
         write_status(settings.status_dir(), sid, statuses)
         for s in statuses:
             if s.status == "failed":
@@ -112,7 +120,14 @@ def make_snapshot_asset(source: dict, collect=None):
     return _snapshot
 
 
-#: Kinds served by the default collector; other kinds are built beside their parsers.
-SIMPLE_KINDS = ("file", "hf_model_info")
-SNAPSHOT_ASSETS = [make_snapshot_asset(s) for s in load_sources().values()
-                   if s["kind"] in SIMPLE_KINDS]
+def source_status_asset(sources: Iterable[Source]):
+    """The published ``source_status`` asset: every request of the last run of ``sources``
+    (read from ``<data_dir>/status``), downstream of every snapshot asset."""
+    ids = [s.id for s in sources]
+
+    @published_table(SOURCE_STATUS.name, deps=[snapshot_key(i) for i in ids])
+    def source_status(context: AssetExecutionContext):
+        """One row per source request of the last run (from ``<data_dir>/status``)."""
+        return read_status(context.resources.settings.status_dir(), ids)
+
+    return source_status

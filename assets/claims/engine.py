@@ -1,9 +1,9 @@
 """The article's claims and the machinery that re-checks each one from published tables.
 
-``assets/claims.yaml`` holds what the article says (claimed value, unit, precision, and the
+``assets/claims/claims.yaml`` holds what the article says (claimed value, unit, precision, and the
 written rule for judgement words such as "beats" or "comparable"). Each claim id has exactly
-one rule function, registered with :func:`rule` in a domain module (``claims_patents``,
-``claims_models``). A rule receives the claim spec and the published tables and returns a
+one rule function, registered with :func:`rule` in a module of ``assets/claims/rules/``
+(``patents``, ``models``). A rule receives the claim spec and the published tables and returns a
 :class:`RuleResult`; it never returns a typed-in verdict: the verdict is computed from the
 evidence values.
 
@@ -12,7 +12,6 @@ evidence values.
 """
 from __future__ import annotations
 
-import importlib
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from pipelines.schemas import BOOL, FLOAT, INT16, STR, TIMESTAMP, Column, TableSpec
+from pipelines.tables import register, BOOL, FLOAT, INT16, STR, TIMESTAMP, Column, TableSpec
 
 CLAIMS_FILE = Path(__file__).with_name("claims.yaml")
 
@@ -33,8 +32,6 @@ VERDICTS = ("supported", "partly_supported", "contradicted", "disputed", "unveri
 #: Evidence kinds (primary data / primary text / secondary report, or none).
 EVIDENCE_KINDS = ("primary_data", "primary_text", "secondary_report", "none")
 
-#: Modules whose import registers rules.
-RULE_MODULES = ("assets.claims_patents", "assets.claims_models")
 
 
 @dataclass(frozen=True)
@@ -123,14 +120,9 @@ def rule(claim_id: str) -> Callable[[Rule], Rule]:
     return register
 
 
-def rules() -> dict[str, Rule]:
-    """Every registered rule by claim id (imports :data:`RULE_MODULES`)."""
-    for mod in RULE_MODULES:
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name != mod:
-                raise
+def registered_rules() -> dict[str, Rule]:
+    """Every rule registered so far by claim id (``assets.claims.rules`` imports them all
+    and exposes them as ``RULES``)."""
     return dict(_RULES)
 
 
@@ -218,7 +210,7 @@ def unverifiable(spec: ClaimSpec, missing: str, found: str = "") -> RuleResult:
 
 # --- the published tables ---------------------------------------------------------------
 
-TABLES = [
+TABLES = register(
     TableSpec(
         name="article_claims",
         title="The article's claims, re-checked",
@@ -275,20 +267,21 @@ TABLES = [
             Column("note", STR, "How the row was used"),
         ),
     ),
-]
+)
 
 
 def check_claims(
-    tables: Tables, now: datetime | None = None
+    tables: Tables, rules: Mapping[str, Rule], now: datetime | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run every claim's rule over ``tables`` (published table name -> DataFrame).
+    """Run every claim's rule (``rules``: claim id -> rule, ``assets.claims.rules.RULES``)
+    over ``tables`` (published table name -> DataFrame).
 
     Returns ``(article_claims, claim_evidence)`` with the columns of :data:`TABLES`. A claim
     without a rule, or whose rule raises, gets ``unverifiable`` with the reason; it never
     stops the other claims.
     """
     now = now or datetime.now(timezone.utc).replace(microsecond=0)
-    registered = rules()
+    registered = rules
     rows, ev_rows = [], []
     for spec in load_claims().values():
         error = False

@@ -1,0 +1,183 @@
+"""Dagster definitions of the leaderboards family: LMArena versions as dynamic partitions,
+LiveBench releases, and the sensor that follows new arena versions.
+
+- ``snapshot/lmarena_history``: the commits listing of the tracked CSV (every page).
+- ``published/arena_versions``: one row per version (the partition keys).
+- ``published/arena_scores``: partitioned by version date (``DynamicPartitionsDefinition``
+  ``arena_versions``); each partition fetches the CSV at its commit (immutable, so fetched
+  once) and publishes it through write-audit-publish into the history folder. A version
+  whose file no longer exists is recorded in ``source_status`` and skipped.
+- ``published/arena_scores_latest`` and ``published/arena_rank_changes`` from the history.
+- ``snapshot/livebench`` and ``published/livebench_scores`` / ``livebench_summary``.
+- ``arena_versions_sensor`` lists upstream versions, adds the new partition keys and
+  requests one run per new key (live).
+"""
+import pandas as pd
+from dagster import (
+    AssetExecutionContext,
+    DefaultSensorStatus,
+    Definitions,
+    DynamicPartitionsDefinition,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    sensor,
+)
+
+from assets.leaderboards import arena as lb
+from assets.leaderboards.history import ARENA_SCORES_KEY, read_arena_history
+from assets.leaderboards.snapshots import (
+    ARENA,
+    LIVEBENCH,
+    arena_stream,
+    collect_arena,
+    collect_arena_listing,
+    collect_livebench,
+    stored_arena_versions,
+    stored_livebench,
+)
+from pipelines.fetching import Fetcher, write_status
+from pipelines.http import HttpSource
+from pipelines.publish import (
+    DATA_VERSION_ATTR,
+    OUTPUT_METADATA_ATTR,
+    Skip,
+    empty_table,
+    published_key,
+    published_table,
+    with_snapshots,
+)
+from pipelines.settings import PipelineSettings
+from pipelines.snapshot_assets import snapshot_asset, snapshot_key
+
+arena_partitions = DynamicPartitionsDefinition(name="arena_versions")
+
+lmarena_snapshot = snapshot_asset(ARENA, collect_arena)
+livebench_snapshot = snapshot_asset(LIVEBENCH, lambda fetcher: collect_livebench(fetcher)[:2])
+
+
+@published_table("arena_versions", deps=[snapshot_key(ARENA.id)])
+def arena_versions(context: AssetExecutionContext) -> pd.DataFrame:
+    """One row per arena version, from the stored commits listing."""
+    store = context.resources.settings.snapshots()
+    _, records, pages = collect_arena_listing(Fetcher("offline", store))
+    if not pages:
+        return empty_table("arena_versions", "no stored commits listing of the arena CSV")
+    return with_snapshots(lb.arena_versions(pages), records)
+
+
+@published_table("arena_scores", partitions_def=arena_partitions,
+                 deps=[published_key("arena_versions")], resources=("settings", "http"))
+def arena_scores(context: AssetExecutionContext):
+    """Fetch, parse and publish one arena version (the partition key)."""
+    version = context.partition_key
+    settings = context.resources.settings
+    store = settings.snapshots()
+    versions = stored_arena_versions(store)
+    row = versions[versions["version"] == version]
+    if row.empty:
+        raise ValueError(f"arena version {version}: not in the stored commits listing "
+                         f"({len(versions)} versions known); run discovery first")
+    sha = row["sha"].iloc[0]
+    with Fetcher(settings.effective_mode(), store, context.resources.http) as fetcher:
+        status, rec = fetcher.fetch(ARENA, arena_stream(sha),
+                                    lb.arena_csv_url(ARENA.file_url, sha),
+                                    refetch=False, expect="csv")
+    write_status(settings.status_dir(), f"{ARENA.id}/versions/{version}", [status])
+    if rec is None:
+        return Skip(f"version {version} (commit {sha}): file not available ({status.error}); "
+                    "recorded in source_status")
+    body = store.read(rec)
+    df = with_snapshots(lb.parse_arena_csv(body, version, sha), [rec])
+    df.attrs[DATA_VERSION_ATTR] = rec.sha256
+    df.attrs[OUTPUT_METADATA_ATTR] = {"commit": sha,
+                                      "layout": lb.detect_arena_layout(_header(body), version)}
+    return df
+
+
+def _header(body: bytes) -> list[str]:
+    import csv
+
+    first = body.decode("utf-8-sig").splitlines()[0] if body else ""
+    return next(csv.reader([first]), [])
+
+
+@published_table("arena_scores_latest", deps=[ARENA_SCORES_KEY])
+def arena_scores_latest(context: AssetExecutionContext) -> pd.DataFrame:
+    """The newest arena version, with its date."""
+    history = read_arena_history(context.resources.settings.effective_data_dir())
+    if history.empty:
+        return empty_table("arena_scores_latest", "no arena partition materialized yet")
+    return lb.arena_scores_latest(history)
+
+
+@published_table("arena_rank_changes", deps=[ARENA_SCORES_KEY])
+def arena_rank_changes(context: AssetExecutionContext) -> pd.DataFrame:
+    """Rank and score changes between consecutive arena versions."""
+    history = read_arena_history(context.resources.settings.effective_data_dir())
+    if history["snapshot_date"].nunique() < 2:
+        return empty_table("arena_rank_changes", "fewer than two arena versions materialized")
+    return lb.arena_rank_changes(history)
+
+
+@published_table("livebench_scores", deps=[snapshot_key(LIVEBENCH.id)])
+def livebench_scores(context: AssetExecutionContext) -> pd.DataFrame:
+    """Task scores of every LiveBench release whose files are stored."""
+    releases = stored_livebench(context.resources.settings.snapshots())
+    if not releases:
+        return empty_table("livebench_scores", "no stored LiveBench release")
+    return pd.concat([lb.parse_livebench(table_csv, categories, release)
+                      for release, table_csv, categories in releases], ignore_index=True)
+
+
+@published_table("livebench_summary", ins=["livebench_scores"])
+def livebench_summary(context: AssetExecutionContext, livebench_scores: pd.DataFrame):
+    """Category means and the global mean per release and model (the site's rule)."""
+    if livebench_scores.empty:
+        return empty_table("livebench_summary", "no LiveBench scores")
+    return lb.livebench_summary(livebench_scores)
+
+
+def new_arena_versions(versions: pd.DataFrame, existing: set[str]) -> list[str]:
+    """Version keys in ``versions`` that are not partitions yet, oldest first."""
+    return sorted(set(versions["version"]) - existing)
+
+
+@sensor(
+    name="arena_versions_sensor",
+    asset_selection=[ARENA_SCORES_KEY],
+    minimum_interval_seconds=6 * 3600,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Lists the arena CSV's versions upstream (live), adds new partition keys and "
+                "requests one run for each new version.",
+)
+def arena_versions_sensor(context: SensorEvaluationContext, settings: PipelineSettings,
+                          http: HttpSource):
+    with Fetcher("live", settings.snapshots(), http) as fetcher:
+        statuses, _, pages = collect_arena_listing(fetcher)
+    write_status(settings.status_dir(), ARENA.id, statuses)
+    if not pages:
+        return SkipReason(f"arena listing unavailable: {statuses[-1].error if statuses else ''}")
+    versions = lb.arena_versions(pages)
+    existing = set(context.instance.get_dynamic_partitions(arena_partitions.name))
+    new = new_arena_versions(versions, existing)
+    if not new:
+        return SkipReason(f"no new arena version ({len(versions)} known)")
+    return SensorResult(
+        run_requests=[RunRequest(partition_key=k, run_key=f"arena-{k}",
+                                 run_config={"resources": {"settings": {"config": {
+                                     "mode": "live"}}}}) for k in new],
+        dynamic_partitions_requests=[arena_partitions.build_add_request(new)],
+    )
+
+
+#: Assets that list the versions (the ``discover`` job) and the partitioned history.
+DISCOVERY_ASSETS = [lmarena_snapshot, livebench_snapshot, arena_versions]
+PARTITIONED_ASSETS = [arena_scores]
+
+defs = Definitions(
+    assets=[*DISCOVERY_ASSETS, arena_scores, arena_scores_latest, arena_rank_changes,
+            livebench_scores, livebench_summary],
+    sensors=[arena_versions_sensor],
+)

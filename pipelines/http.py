@@ -1,0 +1,190 @@
+"""The one HTTP client for every upstream source (a ``requests.Session`` with urllib3 retries).
+
+``HF_TOKEN`` and ``GITHUB_TOKEN`` are optional, sent to their hosts only, never logged or stored.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
+from dagster import ConfigurableResource
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from pipelines.settings import env_mirror
+
+
+USER_AGENT = (
+    "ai-numbers/0.1 (reproducible data pipeline re-checking a news article's AI figures; "
+    "python-requests)"
+)
+MODES = ("offline", "live")
+#: Host -> environment variable of an optional bearer token for it.
+TOKEN_ENV_BY_HOST = {
+    "huggingface.co": "HF_TOKEN",
+    "api.github.com": "GITHUB_TOKEN",
+}
+
+
+
+def mirror_url(url: str, mirror: str | None) -> str:
+    """Rewrite ``https://{host}/{path}?{query}`` to ``{mirror}/{host}/{path}?{query}``."""
+    if not mirror:
+        return url
+    parts = urlsplit(url)
+    out = f"{mirror.rstrip('/')}/{parts.netloc}{parts.path}"
+    return f"{out}?{parts.query}" if parts.query else out
+
+
+@dataclass
+class FetchResult:
+    """The outcome of one GET.
+
+    ``status`` is ``fetched`` (200 with a body), ``not_modified`` (304) or ``failed``
+    (transport error, non-2xx after retries, or a body over the size limit). ``http_status``
+    is the last HTTP status (None on a transport error). ``body`` is the raw bytes when
+    fetched; ``link`` the ``Link`` header (pagination). ``error`` says what went wrong,
+    with no credentials in it.
+    """
+
+    url: str
+    requested_url: str
+    status: str
+    http_status: int | None = None
+    body: bytes | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    link: str | None = None
+    error: str | None = None
+
+
+#: Host -> monotonic time it last timed out or refused; such a host is not asked again for
+#: :data:`UNRESPONSIVE_SECONDS` by this process (every source of a ``make run``).
+_UNRESPONSIVE: dict[str, float] = {}
+UNRESPONSIVE_SECONDS = 600.0
+
+
+class HttpSource(ConfigurableResource):
+    """The one HTTP client for every upstream source (a ``requests.Session``).
+
+    Retries with exponential backoff on 429 and 5xx, honouring ``Retry-After``
+    (urllib3 ``Retry``); connect and read timeouts (seconds) with one retry of a read
+    timeout, and a host that timed out or refused is not asked again for ten minutes by the
+    same process, so a hanging server costs one timeout, not one per URL; a maximum body
+    size (bytes; the download is cut and reported ``failed`` beyond it); conditional GET from
+    the previous snapshot's ``ETag`` / ``Last-Modified``; an honest User-Agent; optional
+    bearer tokens from the environment (``HF_TOKEN`` for huggingface.co, ``GITHUB_TOKEN`` for
+    api.github.com) that never appear in results, logs or files; and the upstream-mirror
+    rewrite (``mirror``, default ``AI_NUMBERS_UPSTREAM_MIRROR``).
+    """
+
+    mirror: str | None = None
+    connect_timeout_seconds: float = 10.0
+    timeout_seconds: float = 60.0
+    retries: int = 4
+    read_retries: int = 1
+    backoff_factor: float = 0.5
+    backoff_max_seconds: float = 30.0
+    max_body_bytes: int = 256 * 1024 * 1024
+
+    def effective_mirror(self) -> str | None:
+        return self.mirror.rstrip("/") if self.mirror else env_mirror()
+
+    def session(self) -> requests.Session:
+        """A session with the retry policy mounted for http and https."""
+        retry = Retry(
+            total=self.retries,
+            connect=self.retries,
+            read=min(self.read_retries, self.retries),
+            status=self.retries,
+            backoff_factor=self.backoff_factor,
+            backoff_max=self.backoff_max_seconds,
+            status_forcelist=(429, 500, 502, 503, 504),
+            allowed_methods=frozenset({"GET", "HEAD"}),
+            respect_retry_after_header=True,
+            raise_on_status=False,
+        )
+        session = requests.Session()
+        adapter = HTTPAdapter(max_retries=retry)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.headers["User-Agent"] = USER_AGENT
+        return session
+
+    def get(
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        session: requests.Session | None = None,
+    ) -> FetchResult:
+        """GET ``url`` (through the mirror when set). Never raises for HTTP or network
+        errors: they come back as ``status='failed'`` with ``error`` set."""
+        target = mirror_url(url, self.effective_mirror())
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        token_env = TOKEN_ENV_BY_HOST.get(urlsplit(url).netloc)
+        token = os.environ.get(token_env) if token_env else None
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        own = session is None
+        session = session or self.session()
+        result = FetchResult(url=url, requested_url=target, status="failed")
+        host = urlsplit(target).netloc
+        since = _UNRESPONSIVE.get(host)
+        if since is not None and time.monotonic() - since < UNRESPONSIVE_SECONDS:
+            result.error = (f"{host} did not answer a request {time.monotonic() - since:.0f} s "
+                            "ago; not asked again for now")
+            return result
+        try:
+            with session.get(target, headers=headers,
+                             timeout=(self.connect_timeout_seconds, self.timeout_seconds),
+                             stream=True) as resp:
+                result.http_status = resp.status_code
+                result.content_type = resp.headers.get("Content-Type")
+                result.etag = resp.headers.get("ETag")
+                result.last_modified = resp.headers.get("Last-Modified")
+                result.link = resp.headers.get("Link")
+                if resp.status_code == 304:
+                    result.status = "not_modified"
+                    return result
+                if not 200 <= resp.status_code < 300:
+                    result.error = f"HTTP {resp.status_code} {resp.reason or ''}".strip()
+                    return result
+                declared = resp.headers.get("Content-Length")
+                if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
+                    result.error = (f"body of {declared} bytes exceeds the limit of "
+                                    f"{self.max_body_bytes} bytes")
+                    return result
+                chunks, size = [], 0
+                for chunk in resp.iter_content(chunk_size=1 << 16):
+                    size += len(chunk)
+                    if size > self.max_body_bytes:
+                        result.error = (f"body exceeds the limit of {self.max_body_bytes} "
+                                        "bytes; download stopped")
+                        return result
+                    chunks.append(chunk)
+                result.body = b"".join(chunks)
+                result.status = "fetched"
+                return result
+        except requests.RequestException as exc:
+            result.error = _scrub(f"{type(exc).__name__}: {exc}", token)
+            if isinstance(exc, (requests.ConnectionError, requests.Timeout)):
+                _UNRESPONSIVE[host] = time.monotonic()  # hangs or refuses: fail fast for now
+            return result
+        finally:
+            if own:
+                session.close()
+
+
+def _scrub(text: str, secret: str | None) -> str:
+    return text.replace(secret, "***") if secret else text
+
+

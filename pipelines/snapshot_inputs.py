@@ -1,0 +1,40 @@
+"""Reading the newest snapshot of a source inside a published asset.
+
+:func:`parsed_snapshot_table` is the common shape of a table parsed from one source's
+newest snapshot: published empty (saying why) when there is no snapshot yet, otherwise
+``parse(body, document label)`` marked with the snapshot it was built from.
+"""
+from collections.abc import Callable
+
+import pandas as pd
+from dagster import AssetExecutionContext
+
+from pipelines.fetching import latest_snapshot_body
+from pipelines.publish import empty_table, published_table, with_snapshots
+from pipelines.snapshot_assets import snapshot_key
+
+
+def no_snapshot_reason(source_id: str) -> str:
+    """Why a table of ``source_id`` is empty when the source has no snapshot yet."""
+    return f"no snapshot of {source_id} yet (run live once: AI_NUMBERS_MODE=live make run)"
+
+
+def parsed_snapshot_table(name: str, source_id: str,
+                          parse: Callable[[bytes, str], pd.DataFrame]):
+    """The published asset ``name`` = ``parse(body, url)`` of the newest snapshot of
+    ``source_id`` (published empty, saying why, when there is no snapshot)."""
+
+    @published_table(name, deps=[snapshot_key(source_id)])
+    def _parsed(context: AssetExecutionContext) -> pd.DataFrame:
+        hit = latest_snapshot_body(context.resources.settings.snapshots(), source_id)
+        if hit is None:
+            return empty_table(name, no_snapshot_reason(source_id))
+        body, rec = hit
+        return with_snapshots(parse(body, _label(rec)), [rec])
+
+    return _parsed
+
+
+def _label(rec) -> str:
+    return (f"{rec.url} (snapshot sha256 {rec.sha256[:12]}, retrieved "
+            f"{rec.retrieved_at[:10]})")

@@ -1,0 +1,177 @@
+"""The snapshot store: raw bytes exactly as fetched, content-addressed, with a JSON record.
+
+Also the atomic file writes every other writer uses (:func:`atomic_write`,
+:func:`publish_file`): a reader never sees half a file.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import warnings
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipelines.http import FetchResult
+
+
+@dataclass
+class SnapshotRecord:
+    """The JSON record beside each snapshot body.
+
+    ``retrieved_at`` is UTC ISO-8601; ``sha256`` the hex digest of the body; ``bytes`` its
+    size; ``file`` the body's path relative to the snapshot root.
+    """
+
+    source_id: str
+    stream: str
+    url: str
+    retrieved_at: str
+    sha256: str
+    bytes: int
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    license: str | None
+    file: str
+    http_status: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class SnapshotStore:
+    """Raw bytes exactly as fetched, content-addressed, under ``<data_dir>/snapshots``.
+
+    Layout: ``snapshots/<stream>/<sha256>/body`` and ``record.json`` beside it, where
+    ``stream`` is the source id (or ``<source id>/<sub key>`` for a source with several
+    URLs, e.g. one per Hub repo). A new snapshot is recorded only when the bytes differ
+    from the stream's newest; files are written to a temporary name and atomically
+    renamed, so a reader never sees half a body.
+    """
+
+    def __init__(self, data_dir: str | Path):
+        self.root = Path(data_dir) / "snapshots"
+
+    def _dir(self, stream: str) -> Path:
+        safe = "/".join(part.replace("..", "_") for part in stream.split("/") if part)
+        return self.root / safe
+
+    def records(self, stream: str) -> list[SnapshotRecord]:
+        """Every record of ``stream``, oldest first (by ``retrieved_at``)."""
+        base = self._dir(stream)
+        out = []
+        for rec_path in base.glob("*/record.json"):
+            if len(rec_path.parent.name) != 64:  # set aside: <sha>.altered-<time>
+                continue
+            try:
+                out.append(SnapshotRecord(**json.loads(rec_path.read_text(encoding="utf-8"))))
+            except (json.JSONDecodeError, TypeError) as exc:
+                warnings.warn(f"snapshot record {rec_path} is unreadable ({exc}); that "
+                              "snapshot is ignored (a live run fetches the source again)",
+                              stacklevel=2)
+        return sorted(out, key=lambda r: (r.retrieved_at, r.sha256))
+
+    def latest(self, stream: str) -> SnapshotRecord | None:
+        """The newest snapshot record of ``stream``, or None when there is none."""
+        recs = self.records(stream)
+        return recs[-1] if recs else None
+
+    def verify(self, record: SnapshotRecord) -> bool:
+        """Whether the body on disk still matches the record's sha256 (False if missing)."""
+        path = self.root / record.file
+        if not path.exists():
+            return False
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest() == record.sha256
+
+    def quarantine(self, record: SnapshotRecord) -> str:
+        """Move an altered snapshot's folder aside (``<sha>.altered-<time>``), so it is no
+        longer a snapshot; returns its new path relative to the snapshot root."""
+        folder = (self.root / record.file).parent
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        target = folder.with_name(f"{folder.name}.altered-{stamp}")
+        os.replace(folder, target)
+        return str(target.relative_to(self.root))
+
+    def reject(self, stream: str, body: bytes) -> str:
+        """Keep a body that failed its format check under ``<stream>/rejected/<sha256>``
+        (never used as a snapshot); returns its path relative to the snapshot root."""
+        path = self._dir(stream) / "rejected" / hashlib.sha256(body).hexdigest()
+        if not path.exists():
+            atomic_write(path, body)
+        return str(path.relative_to(self.root))
+
+    def read(self, record: SnapshotRecord) -> bytes:
+        """The body of a snapshot, verified against its sha256.
+
+        Raises:
+            ValueError: when the bytes on disk no longer match the recorded checksum.
+        """
+        body = (self.root / record.file).read_bytes()
+        digest = hashlib.sha256(body).hexdigest()
+        if digest != record.sha256:
+            raise ValueError(f"snapshot {record.file}: sha256 {digest} does not match its "
+                             f"record ({record.sha256}); the file was altered")
+        return body
+
+    def save(self, stream: str, source_id: str, result: FetchResult,
+             license: str | None) -> tuple[SnapshotRecord, bool]:
+        """Record ``result.body`` as a snapshot of ``stream``.
+
+        Returns ``(record, created)``; ``created`` is False when the bytes equal the
+        stream's newest snapshot (nothing new is written).
+        """
+        assert result.body is not None
+        digest = hashlib.sha256(result.body).hexdigest()
+        newest = self.latest(stream)
+        if newest is not None and newest.sha256 == digest:
+            return newest, False
+        snap_dir = self._dir(stream) / digest
+        snap_dir.mkdir(parents=True, exist_ok=True)
+        body_path = snap_dir / "body"
+        if not body_path.exists():
+            atomic_write(body_path, result.body)
+        record = SnapshotRecord(
+            source_id=source_id, stream=stream, url=result.url,
+            retrieved_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
+            sha256=digest, bytes=len(result.body), content_type=result.content_type,
+            etag=result.etag, last_modified=result.last_modified, license=license,
+            file=str(body_path.relative_to(self.root)), http_status=result.http_status,
+            extra={"link": result.link} if result.link else {},
+        )
+        atomic_write(snap_dir / "record.json",
+                      json.dumps(asdict(record), indent=2, sort_keys=True).encode())
+        return record, True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def publish_file(tmp: str | Path, path: Path) -> None:
+    """Give ``tmp`` the permissions of a normally created file (``0o666`` less the umask;
+    ``mkstemp`` makes it private) and atomically rename it to ``path``."""
+    os.chmod(tmp, 0o666 & ~_umask())
+    os.replace(tmp, path)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        publish_file(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
