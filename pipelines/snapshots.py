@@ -13,10 +13,6 @@ import warnings
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pipelines.http import FetchResult
 
 
 @dataclass
@@ -120,9 +116,10 @@ class SnapshotStore:
                              f"record ({record.sha256}); the file was altered")
         return body
 
-    def save(self, stream: str, source_id: str, result: FetchResult,
+    def save(self, stream: str, source_id: str, result,
              license: str | None) -> tuple[SnapshotRecord, bool]:
-        """Record ``result.body`` as a snapshot of ``stream``.
+        """Record ``result.body`` (a ``pipelines.http.FetchResult``: body, url, content type,
+        ETag, Last-Modified, HTTP status, Link) as a snapshot of ``stream``.
 
         Returns ``(record, created)``; ``created`` is False when the bytes equal the
         stream's newest snapshot (nothing new is written).

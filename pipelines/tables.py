@@ -171,3 +171,9 @@ FLOAT = pa.float64()
 BOOL = pa.bool_()
 DATE = pa.date32()
 TIMESTAMP = pa.timestamp("ms", tz="UTC")  # Parquet has no second unit
+
+
+def present(df: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``df`` when it is a table with at least one row, else None (an input that is absent,
+    or published empty because its source has no snapshot yet)."""
+    return df if df is not None and len(df) else None
