@@ -17,7 +17,7 @@ from pipelines.definitions import defs
 from pipelines.http import HttpSource
 from pipelines.settings import PipelineSettings
 from pipelines.runner import resource_config
-from tests.conftest import run_pipeline, shared_path
+from tests.helpers import run_pipeline, shared_path
 
 COMMITS_PATH = "/" + urlsplit(ARENA.url).netloc + urlsplit(ARENA.url).path
 

@@ -9,7 +9,7 @@ import pytest
 from assets.claims.engine import VERDICTS, load_claims
 from pipelines.quality import SuiteError, load_suite, suite_names
 from pipelines.tables import registry
-from tests.conftest import shared_path
+from tests.helpers import shared_path
 
 
 def test_definitions_load_with_jobs_schedule_and_checks():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tests.conftest import run_pipeline
+from tests.helpers import run_pipeline
 from tools.replay import ReplayServer
 
 FIX = Path(__file__).parent / "fixtures" / "model_cards"

@@ -5,7 +5,7 @@ import pandas as pd
 from dagster import DagsterInstance
 
 from assets.registry import load_sources
-from tests.conftest import run_pipeline
+from tests.helpers import run_pipeline
 
 MIRRORED = ["eto_cat", "cset_1790_patents", "deepseek_v3_card", "deepseek_r1_card",
             "llama31_card", "qwen25_blog", "lmarena_history", "livebench"]
@@ -32,7 +32,7 @@ def test_live_run_fetches_mirrored_sources_and_survives_hub_404(tmp_path, upstre
     # every fetched body equals the upstream file byte for byte (sha256 of the mirror file)
     import hashlib
 
-    from tests.conftest import shared_path
+    from tests.helpers import shared_path
     index = pd.read_csv(shared_path("upstream", "index.tsv"), sep="\t")
     sources = load_sources()
     for sid in SINGLE_FILE:
@@ -91,7 +91,7 @@ def test_deepseek_v3_first_arena_version_is_visible_in_history(tmp_path, upstrea
     cited in shared/reference/benchmark_figures.csv (version 2024-12-31, 1315)."""
     import duckdb
 
-    from tests.conftest import shared_path
+    from tests.helpers import shared_path
     ref = pd.read_csv(shared_path("reference", "benchmark_figures.csv"))
     cited = ref[(ref["kind"] == "arena_score") & (ref["model"] == "deepseek-v3")]
     first_cited = cited.sort_values("date").iloc[0]

@@ -15,7 +15,7 @@ from frictionless import validate
 
 from assets.claims.engine import VERDICTS, load_claims
 from pipelines.tables import table
-from tests.conftest import run_pipeline
+from tests.helpers import run_pipeline
 
 CORE_TABLES = ["patent_figures", "model_facts", "benchmark_figures", "source_status",
                "article_claims", "claim_evidence"]

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from assets.reference import TABLES, load_reference
-from tests.conftest import shared_path
+from tests.helpers import shared_path
 
 KEYS = {t.name: list(t.primary_key) for t in TABLES}
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import run_pipeline
+from tests.helpers import run_pipeline
 from tests.helpers.golden import differences, fingerprint
 
 GOLDEN = Path(__file__).with_name("golden")
