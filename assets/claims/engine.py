@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from pipelines.tables import register, BOOL, FLOAT, INT16, STR, TIMESTAMP, Column, TableSpec
+from assets.claims.tables import TABLES
 
 CLAIMS_FILE = Path(__file__).with_name("claims.yaml")
 
@@ -31,8 +31,6 @@ CLAIMS_FILE = Path(__file__).with_name("claims.yaml")
 VERDICTS = ("supported", "partly_supported", "contradicted", "disputed", "unverifiable")
 #: Evidence kinds (primary data / primary text / secondary report, or none).
 EVIDENCE_KINDS = ("primary_data", "primary_text", "secondary_report", "none")
-
-
 
 @dataclass(frozen=True)
 class ClaimSpec:
@@ -109,7 +107,7 @@ def rule(claim_id: str) -> Callable[[Rule], Rule]:
         ValueError: if the claim id is not in ``claims.yaml`` or already has a rule.
     """
 
-    def register(fn: Rule) -> Rule:
+    def add(fn: Rule) -> Rule:
         if claim_id not in load_claims():
             raise ValueError(f"rule for unknown claim id {claim_id!r} ({fn.__module__})")
         if claim_id in _RULES and _RULES[claim_id] is not fn:
@@ -117,7 +115,7 @@ def rule(claim_id: str) -> Callable[[Rule], Rule]:
         _RULES[claim_id] = fn
         return fn
 
-    return register
+    return add
 
 
 def registered_rules() -> dict[str, Rule]:
@@ -206,68 +204,6 @@ def unverifiable(spec: ClaimSpec, missing: str, found: str = "") -> RuleResult:
     if found:
         text += f" Found instead: {found}"
     return RuleResult(verdict="unverifiable", explanation=text, evidence_kind="none")
-
-
-# --- the published tables ---------------------------------------------------------------
-
-TABLES = register(
-    TableSpec(
-        name="article_claims",
-        title="The article's claims, re-checked",
-        description=(
-            "One row per claim of the article (assets/claims.yaml), with the verdict "
-            "computed from the published tables by the claim's rule (assets/claims.yaml, "
-            "assets/claims_*.py)."
-        ),
-        group="claims",
-        primary_key=("claim_id",),
-        license="CC BY 4.0 (this project's verdicts); evidence under its sources' licenses",
-        columns=(
-            Column("claim_id", STR, "Stable claim id (assets/claims.yaml)", nullable=False),
-            Column("claim", STR, "What the article says (English paraphrase)", nullable=False),
-            Column("claimed_value", STR, "The value as the article states it", nullable=False),
-            Column("claimed_unit", STR, "Unit or kind of the claimed value", nullable=False),
-            Column("claimed_low", FLOAT, "Lower bound of a numeric claim (claimed_unit)"),
-            Column("claimed_high", FLOAT, "Upper bound of a numeric claim (claimed_unit)"),
-            Column("evidence_value", FLOAT, "Headline value the evidence gives (evidence_unit)"),
-            Column("evidence_unit", STR, "Unit of evidence_value"),
-            Column("evidence_text", STR, "Non-numeric headline evidence (a date, a license)"),
-            Column("verdict", STR, "supported, partly_supported, contradicted, disputed or "
-                   "unverifiable (meanings in assets/claims.yaml)", nullable=False),
-            Column("explanation", STR, "One-line explanation written by the rule",
-                   nullable=False),
-            Column("evidence_kind", STR, "primary_data, primary_text, secondary_report or none",
-                   nullable=False),
-            Column("sources", STR, "Source documents and publishers of the evidence, '; '-joined"),
-            Column("evidence_rows", INT16, "Number of rows in claim_evidence for this claim",
-                   unit="rows", nullable=False),
-            Column("rule", STR, "The written rule for judgement words, from claims.yaml"),
-            Column("rule_error", BOOL, "True when the rule raised; the explanation says why",
-                   nullable=False),
-            Column("checked_at", TIMESTAMP, "When the rule ran (UTC)", nullable=False),
-        ),
-    ),
-    TableSpec(
-        name="claim_evidence",
-        title="Evidence rows behind each claim's verdict",
-        description="Every row of a published table a claim rule used, with its source.",
-        group="claims",
-        primary_key=("claim_id", "seq"),
-        license="as the table each row comes from",
-        columns=(
-            Column("claim_id", STR, "Claim id", nullable=False),
-            Column("seq", INT16, "Order of the row within the claim's evidence", nullable=False),
-            Column("table", STR, "Published table the row comes from", nullable=False),
-            Column("key", STR, "Key of the row in that table", nullable=False),
-            Column("value", FLOAT, "Value of the row (unit)"),
-            Column("unit", STR, "Unit of value"),
-            Column("source_document", STR, "Document or snapshot the value comes from",
-                   nullable=False),
-            Column("publisher", STR, "Publisher of the source document", nullable=False),
-            Column("note", STR, "How the row was used"),
-        ),
-    ),
-)
 
 
 def check_claims(

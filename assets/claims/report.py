@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from assets.claims.evidence import fmt_number
 from pipelines.snapshots import publish_file
 
 VERDICT_COLOURS = {
@@ -126,14 +127,6 @@ def evidence_chart(claim: pd.Series, evidence: pd.DataFrame, path: Path) -> Path
     _save(fig, path)
     plt.close(fig)
     return path
-
-
-def fmt_number(value: float) -> str:
-    """A number as a reader wants it: thousands separated, else four significant digits
-    (``35,300``, ``6.937``, ``0.0904``)."""
-    if abs(value) >= 1000:
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return f"{value:.4g}"
 
 
 def report_markdown(claims: pd.DataFrame, evidence: pd.DataFrame,

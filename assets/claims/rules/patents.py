@@ -1,6 +1,7 @@
-"""Rules of the article's six patent and policy claims (see ``shared/reference/CLAIMS.md``).
+"""Rules of the article's patent and policy claims (see ``shared/reference/CLAIMS.md``); the
+two granted-share claims are in :mod:`assets.claims.rules.shares`.
 
-Each rule gets the claim spec (``assets/claims.yaml``) and the published tables. It always
+Each rule gets the claim spec (``assets/claims/claims.yaml``) and the published tables. It always
 uses the reference table ``patent_figures`` (``assets/reference/patent_figures.yaml``) and,
 when present and non-empty, the primary-data tables of :mod:`assets.patents`:
 ``patent_families`` / ``patent_shares`` (ETO Country Activity Tracker) and
@@ -9,12 +10,11 @@ was used. Verdicts are computed from the values; thresholds live in ``claims.yam
 
 ``evidence_kind`` is the weakest kind among the evidence the verdict rests on (a verdict is
 only as strong as its weakest source): ``primary_data`` < ``primary_text`` <
-``secondary_report``, from each reference figure's ``status``.
+``secondary_report``, from each reference figure's ``status``
+(:func:`assets.claims.evidence.evidence_kind`).
 """
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,92 +30,31 @@ from assets.claims.engine import (
     within_precision,
     within_window,
 )
-from assets.patents.cat import (
-    CAT_PUBLISHER,
-    PATENTDB_PUBLISHER,
-    PATENTDB_TITLE,
-    SCOPE_ALL,
-    patent_shares,
+from assets.claims.evidence import (
+    cite_figure, evidence_kind, figure_evidence, figures_where, fmt_number, text_or_none,
+    weakest_kind,
 )
+from assets.patents.patentdb import SCOPE_ALL
+from assets.patents.tables import CAT_PUBLISHER, PATENTDB_PUBLISHER, PATENTDB_TITLE
+from pipelines.tables import present
 
 CN, US = "China", "United States"
-_KIND_ORDER = ("primary_data", "primary_text", "secondary_report")
-
-
-def _table(tables: Tables, name: str) -> pd.DataFrame | None:
-    """The table, or None when it is absent or empty."""
-    df = tables.get(name)
-    return df if df is not None and len(df) else None
-
-
-def _status_kind(status: str | None) -> str:
-    if status in ("primary_data", "data_file"):
-        return "primary_data"
-    if status == "primary_text":
-        return "primary_text"
-    return "secondary_report"
-
-
-def _weakest(kinds: Iterable[str]) -> str:
-    kinds = list(kinds)
-    if not kinds:
-        return "none"
-    return max(kinds, key=_KIND_ORDER.index)
-
-
-def _s(value) -> str | None:
-    """A text cell as str, or None when missing (NaN / NA / None / empty)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return str(value) or None
-
-
-def _cite(row: dict) -> str:
-    """``Title (Publisher)`` of a reference figure (title left out when it adds nothing)."""
-    pub, title = _s(row.get("publisher")) or "", _s(row.get("title")) or ""
-    if not title or title in pub or title == "news reports" or title == "report":
-        return pub
-    return f"{title} ({pub})"
-
-
-def _fig_ev(row: dict, note: str | None = None) -> EvidenceRow:
-    """Evidence row for one ``patent_figures`` row."""
-    return EvidenceRow(
-        table="patent_figures",
-        key=f"{row['claim']} / {row['metric']} / {row['area']} / {row['period']}",
-        value=None if pd.isna(row.get("value")) else float(row["value"]),
-        unit=_s(row.get("unit")),
-        source_document=_s(row.get("title")) or _s(row.get("citation_id")) or "patent_figures",
-        publisher=_s(row.get("publisher")) or "unknown",
-        note=note,
-    )
-
-
-def _figures(ref: pd.DataFrame | None, **eq) -> list[dict]:
-    """Rows of ``patent_figures`` whose columns equal ``eq`` (as records)."""
-    if ref is None:
-        return []
-    mask = pd.Series(True, index=ref.index)
-    for col, val in eq.items():
-        mask &= ref[col].astype(str) == str(val)
-    return ref[mask].to_dict("records")
 
 
 def _year(period) -> int | None:
+    """A period such as ``2022`` as an int; None when it is not a single year."""
     try:
         return int(str(period).strip())
     except ValueError:
         return None
 
 
-def _fmt(x: float, digits: int = 2) -> str:
-    return f"{x:,.{digits}f}"
-
-
 # --- cn_4x_us_patents_2022 --------------------------------------------------------------
 
 @dataclass
 class _Ratio:
+    """One CN/US ratio of AI patent counts, from one source and year (``final``: complete)."""
+
     label: str
     year: int
     ratio: float
@@ -150,12 +89,12 @@ def _reference_ratios(spec: ClaimSpec, ref: pd.DataFrame | None,
             if us <= 0:
                 continue
             ratio = cn / us
-            note = f"CN/US {year} ({src['basis']}): {_fmt(cn, 0)} / {_fmt(us, 0)} = {_fmt(ratio)}"
+            note = f"CN/US {year} ({src['basis']}): {fmt_number(cn, 0)} / {fmt_number(us, 0)} = {fmt_number(ratio, 2)}"
             out.append(_Ratio(
-                label=f"{_cite(rows[0])}, {src['basis']}",
+                label=f"{cite_figure(rows[0])}, {src['basis']}",
                 year=year, ratio=ratio, final=True,
-                kind=_weakest(_status_kind(r["status"]) for r in rows),
-                evidence=[_fig_ev(r, note) for r in rows],
+                kind=weakest_kind(evidence_kind(r["status"]) for r in rows),
+                evidence=[figure_evidence(r, note) for r in rows],
             ))
     return out
 
@@ -185,7 +124,7 @@ def _cat_ratios(spec: ClaimSpec, fams: pd.DataFrame | None, year: int) -> list[_
         ratio = float(cn["applications"]) / float(us["applications"])
         tag = "complete" if final else "flagged INCOMPLETE by the tracker, not final"
         note = (f"CN/US {y} (AI patent families by first-filing country, field All, {tag}): "
-                f"{_fmt(cn['applications'], 0)} / {_fmt(us['applications'], 0)} = {_fmt(ratio)}")
+                f"{fmt_number(cn['applications'], 0)} / {fmt_number(us['applications'], 0)} = {fmt_number(ratio, 2)}")
         out.append(_Ratio(
             label="ETO Country Activity Tracker (CSET), AI patent families by first-filing country",
             year=y, ratio=ratio, final=final, kind="primary_data",
@@ -210,8 +149,8 @@ def cn_4x_us_patents_2022(spec: ClaimSpec, tables: Tables) -> RuleResult:
     in ``claims.yaml``.
     """
     year = int(spec.param("year", 2022))
-    ref = _table(tables, "patent_figures")
-    fams = _table(tables, "patent_families")
+    ref = present(tables.get("patent_figures"))
+    fams = present(tables.get("patent_families"))
     ratios = _cat_ratios(spec, fams, year) + _reference_ratios(spec, ref, fams is not None)
     if not ratios:
         return unverifiable(spec, "CN and US counts from patent_figures or patent_families")
@@ -226,7 +165,7 @@ def cn_4x_us_patents_2022(spec: ClaimSpec, tables: Tables) -> RuleResult:
         verdict = "contradicted"
     else:
         verdict = "disputed"
-    parts = [f"{_fmt(r.ratio)} from {r.label} ({'within' if ok else 'outside'} "
+    parts = [f"{fmt_number(r.ratio, 2)} from {r.label} ({'within' if ok else 'outside'} "
              f"'about {spec.claimed_value}')" for r, ok in zip(voting, agree)]
     text = f"CN/US ratio for {year}: " + ("; ".join(parts) if parts else "no complete source")
     text += {
@@ -239,7 +178,7 @@ def cn_4x_us_patents_2022(spec: ClaimSpec, tables: Tables) -> RuleResult:
     }[verdict]
     if context:
         text += " Context: " + "; ".join(
-            f"{r.label}, {r.year}: {_fmt(r.ratio)}{r.caveat}" for r in context) + "."
+            f"{r.label}, {r.year}: {fmt_number(r.ratio, 2)}{r.caveat}" for r in context) + "."
     basis = "primary data (patent_families) and reference figures" if fams is not None \
         else "reference figures only (patent_families not available)"
     text += f" Basis: {basis}."
@@ -247,142 +186,12 @@ def cn_4x_us_patents_2022(spec: ClaimSpec, tables: Tables) -> RuleResult:
     return RuleResult(
         verdict=verdict,
         explanation=text,
-        evidence_kind=_weakest(r.kind for r in voting) if voting else "secondary_report",
+        evidence_kind=weakest_kind(r.kind for r in voting) if voting else "secondary_report",
         evidence_value=value,
         evidence_unit="ratio CN / US" if value is not None else None,
-        evidence_text="; ".join(f"{r.year}: {_fmt(r.ratio)} ({r.label})" for r in ratios),
+        evidence_text="; ".join(f"{r.year}: {fmt_number(r.ratio, 2)} ({r.label})" for r in ratios),
         evidence=[e for r in voting + context for e in r.evidence],
     )
-
-
-# --- granted shares: cn_share_granted_2022_2023, us_share_granted_21pct -------------------
-
-_DATA_RE = re.compile(r"data(?: from|:)\s+([A-Za-z][\w ]*[\w])")
-
-
-def _method(row: dict) -> str:
-    """Short method label of an AI Index figure, from its locator / note ('data from CSET')."""
-    m = _DATA_RE.search(f"{_s(row.get('locator')) or ''}; {_s(row.get('note')) or ''}")
-    return f", data from {m.group(1)}" if m else ""
-
-
-def _shares_table(tables: Tables) -> pd.DataFrame | None:
-    shares = _table(tables, "patent_shares")
-    if shares is None and _table(tables, "patent_families") is not None:
-        shares = patent_shares(tables["patent_families"])
-    return shares
-
-
-def _granted_share_rule(spec: ClaimSpec, tables: Tables) -> RuleResult:
-    area, iso3 = spec.param("area"), spec.param("country_iso3")
-    years = [int(y) for y in spec.param("years", [])]
-    ref = _table(tables, "patent_figures")
-    shares = _shares_table(tables)
-    evidence: list[EvidenceRow] = []
-    year_text, year_state, kinds, titles, context = [], {}, [], {}, []
-    headline: dict[int, float] = {}  # first value per year: the headline evidence_value
-    cat = None
-    if shares is not None:
-        cat = shares[(shares["measure"] == "granted") & (shares["field"] == "All")
-                     & (shares["country_iso3"] == iso3)]
-    for y in years:
-        votes: list[tuple[str, float]] = []
-        for r in _figures(ref, metric="share_of_world_granted_AI_patents", area=area, period=y):
-            if pd.isna(r["value"]):
-                continue
-            label = f"{_s(r['title']) or r['publisher']}{_method(r)}"
-            titles[y] = _s(r["title"]) or r["publisher"]
-            votes.append((label, float(r["value"])))
-            kinds.append(_status_kind(r["status"]))
-            evidence.append(_fig_ev(r, f"{area} {y}: AI Index share of granted AI patents"))
-        if cat is not None:
-            for r in cat[cat["year"] == y].to_dict("records"):
-                final = bool(r["complete"])
-                evidence.append(EvidenceRow(
-                    table="patent_shares", key=f"granted / All / {y} / {iso3}",
-                    value=float(r["share_pct"]), unit="percent",
-                    source_document=str(r["source_document"]), publisher=CAT_PUBLISHER,
-                    note=("ETO CAT granted-family share, complete" if final else
-                          "ETO CAT granted-family share, year flagged incomplete: not used"),
-                ))
-                if final:
-                    votes.append(("ETO CAT granted families", float(r["share_pct"])))
-                    kinds.append("primary_data")
-                else:
-                    context.append(f"ETO CAT {y}: {_fmt(r['share_pct'])}% (flagged incomplete, "
-                                   "not final)")
-        ok = [within_precision(spec, v) for _, v in votes]
-        if votes:
-            headline[y] = votes[0][1]
-        if not votes:
-            year_state[y] = "missing"
-            year_text.append(f"{y}: no figure")
-            continue
-        year_state[y] = ("agree" if all(ok) else "disagree" if not any(ok) else "disputed")
-        year_text.append(f"{y}: " + ", ".join(
-            f"{_fmt(v)}% ({label})" for label, v in votes))
-    if cat is not None and len(cat):
-        complete = cat[cat["complete"].astype(bool)]
-        if len(complete):
-            last = complete.sort_values("year").iloc[-1]
-            if int(last["year"]) not in years:
-                context.append(f"ETO CAT latest complete granted year {int(last['year'])}: "
-                               f"{_fmt(last['share_pct'])}%")
-                evidence.append(EvidenceRow(
-                    table="patent_shares", key=f"granted / All / {int(last['year'])} / {iso3}",
-                    value=float(last["share_pct"]), unit="percent",
-                    source_document=str(last["source_document"]), publisher=CAT_PUBLISHER,
-                    note="context: latest complete year of the tracker, not a claim year"))
-    states = [s for s in year_state.values() if s != "missing"]
-    if not states:
-        return unverifiable(spec, f"a share of granted AI patents for {area} in {years}")
-    if "disputed" in states:
-        verdict = "disputed"
-    elif all(s == "agree" for s in states):
-        verdict = "supported"
-    elif any(s == "agree" for s in states):
-        verdict = "partly_supported"
-    else:
-        verdict = "contradicted"
-    claimed = f"{spec.claimed_value}%"
-    text = (f"Share of AI patents granted worldwide, {area}: " + "; ".join(year_text)
-            + f". Claimed: about {claimed}. ")
-    text += {
-        "supported": "Every year agrees.",
-        "partly_supported": "Only " + ", ".join(
-            str(y) for y, s in year_state.items() if s == "agree") + " agrees.",
-        "contradicted": "No year agrees.",
-        "disputed": "Sources disagree for " + ", ".join(
-            str(y) for y, s in year_state.items() if s == "disputed") + ".",
-    }[verdict]
-    if len(set(titles.values())) > 1:
-        text += (" The years come from different AI Index editions ("
-                 + ", ".join(f"{y}: {t}" for y, t in sorted(titles.items()))
-                 + ") with different methods, so they are not one series.")
-    if context:
-        text += " " + "; ".join(context) + "."
-    text += (" Basis: reference figures and ETO CAT granted families (patent_shares)."
-             if cat is not None else
-             " Basis: reference figures only (patent_shares not available).")
-    latest = max(y for y, s in year_state.items() if s != "missing")
-    latest_val = headline.get(latest)
-    return RuleResult(
-        verdict=verdict, explanation=text, evidence_kind=_weakest(kinds),
-        evidence_value=latest_val, evidence_unit="percent" if latest_val is not None else None,
-        evidence_text="; ".join(year_text), evidence=evidence,
-    )
-
-
-@rule("cn_share_granted_2022_2023")
-def cn_share_granted_2022_2023(spec: ClaimSpec, tables: Tables) -> RuleResult:
-    """China's share of granted AI patents per claim year (AI Index; CAT where complete)."""
-    return _granted_share_rule(spec, tables)
-
-
-@rule("us_share_granted_21pct")
-def us_share_granted_21pct(spec: ClaimSpec, tables: Tables) -> RuleResult:
-    """The US share of granted AI patents per claim year (AI Index; CAT where complete)."""
-    return _granted_share_rule(spec, tables)
 
 
 # --- us_citations_7x ----------------------------------------------------------------------
@@ -390,11 +199,11 @@ def us_share_granted_21pct(spec: ClaimSpec, tables: Tables) -> RuleResult:
 @rule("us_citations_7x")
 def us_citations_7x(spec: ClaimSpec, tables: Tables) -> RuleResult:
     """US / China average citations per AI patent, from the one secondary article."""
-    ref = _table(tables, "patent_figures")
-    rows = _figures(ref, metric="avg_citations_per_AI_patent")
+    ref = present(tables.get("patent_figures"))
+    rows = figures_where(ref, metric="avg_citations_per_AI_patent")
     by_doc: dict[tuple, dict[str, dict]] = {}
     for r in rows:
-        by_doc.setdefault((r["period"], _s(r["title"])), {})[r["area"]] = r
+        by_doc.setdefault((r["period"], text_or_none(r["title"])), {})[r["area"]] = r
     pairs = [v for v in by_doc.values() if CN in v and US in v
              and not pd.isna(v[CN]["value"]) and float(v[CN]["value"]) > 0]
     if not pairs:
@@ -402,20 +211,20 @@ def us_citations_7x(spec: ClaimSpec, tables: Tables) -> RuleResult:
     us, cn = pairs[0][US], pairs[0][CN]
     ratio = float(us["value"]) / float(cn["value"])
     ok = within_precision(spec, ratio)
-    note = f"US/CN = {us['value']} / {cn['value']} = {_fmt(ratio)}"
-    n_docs = len({(_s(r["title"]), r["publisher"]) for r in rows})
-    text = (f"{_cite(us)} reports {us['value']} citations on average per US AI patent and "
+    note = f"US/CN = {us['value']} / {cn['value']} = {fmt_number(ratio, 2)}"
+    n_docs = len({(text_or_none(r["title"]), r["publisher"]) for r in rows})
+    text = (f"{cite_figure(us)} reports {us['value']} citations on average per US AI patent and "
             f"{cn['value']} per Chinese one (patents granted {us['period']}): a ratio of "
-            f"{_fmt(ratio)}, {'which is' if ok else 'which is not'} "
+            f"{fmt_number(ratio, 2)}, {'which is' if ok else 'which is not'} "
             f"'almost {spec.claimed_value} times'. This rests on "
             f"{'a single secondary source' if n_docs == 1 else f'{n_docs} secondary sources'}; "
             "its patent dataset and citation definition are not stated, and no primary "
             "citation data was checked.")
     return RuleResult(
         verdict="supported" if ok else "contradicted", explanation=text,
-        evidence_kind=_weakest(_status_kind(r["status"]) for r in (us, cn)),
+        evidence_kind=weakest_kind(evidence_kind(r["status"]) for r in (us, cn)),
         evidence_value=ratio, evidence_unit="ratio US / CN",
-        evidence=[_fig_ev(us, note), _fig_ev(cn, note)],
+        evidence=[figure_evidence(us, note), figure_evidence(cn, note)],
     )
 
 
@@ -431,18 +240,18 @@ def cn_filed_abroad_7pct(spec: ClaimSpec, tables: Tables) -> RuleResult:
     that entered China are counted too).
     """
     office = spec.param("office", "CN")
-    ref = _table(tables, "patent_figures")
-    offices = _table(tables, "patent_family_offices")
-    direct = [r for r in _figures(ref, claim=spec.id, area=CN) if not pd.isna(r["value"])]
-    evidence = [_fig_ev(r, f"the only direct figure; status {r['status']}") for r in direct]
+    ref = present(tables.get("patent_figures"))
+    offices = present(tables.get("patent_family_offices"))
+    direct = [r for r in figures_where(ref, claim=spec.id, area=CN) if not pd.isna(r["value"])]
+    evidence = [figure_evidence(r, f"the only direct figure; status {r['status']}") for r in direct]
     direct_text = "; ".join(
         f"{r['value_text']}% ({r['metric']}, {r['period']}) is {r['status']}: "
-        f"{(_s(r.get('note')) or '').rstrip('.')}; cited to {r['publisher']}" for r in direct
+        f"{(text_or_none(r.get('note')) or '').rstrip('.')}; cited to {r['publisher']}" for r in direct
     ) or "no direct figure in patent_figures"
     row = None
     if offices is not None:
-        hit = offices[(offices["office"] == office) & (offices["scope"] == SCOPE_ALL)]
-        row = hit.iloc[0].to_dict() if len(hit) else None
+        matches = offices[(offices["office"] == office) & (offices["scope"] == SCOPE_ALL)]
+        row = matches.iloc[0].to_dict() if len(matches) else None
     if row is None:
         missing = ("the table patent_family_offices (CSET/1790 patent database) is not "
                    "available in this run, so the patent-level proxy could not be computed"
@@ -480,7 +289,7 @@ def cn_filed_abroad_7pct(spec: ClaimSpec, tables: Tables) -> RuleResult:
     text = (f"No primary source for the figure was found: {direct_text}. Proxy from the "
             f"{PATENTDB_TITLE} ({PATENTDB_PUBLISHER}; documents published 2000-01 to "
             f"2020-03): of {fam:,} AI patent families with a member at the Chinese patent "
-            f"office, {also:,} ({_fmt(proxy, 1)}%) also have a member at another national or "
+            f"office, {also:,} ({fmt_number(proxy, 1)}%) also have a member at another national or "
             "regional office (a PCT/WO application alone does not count). It counts offices, "
             "not the applicant's or priority country, so foreign families that entered China "
             "are included and the share of Chinese-origin families filed abroad is at most "
@@ -499,8 +308,8 @@ def cn_filed_abroad_7pct(spec: ClaimSpec, tables: Tables) -> RuleResult:
 def cn_plan_2017(spec: ClaimSpec, tables: Tables) -> RuleResult:
     """The plan's document reference: issue date in the claim's window, document number,
     publisher, url (reference figure ``policy_issued``)."""
-    ref = _table(tables, "patent_figures")
-    rows = _figures(ref, claim=spec.id, metric="policy_issued")
+    ref = present(tables.get("patent_figures"))
+    rows = figures_where(ref, claim=spec.id, metric="policy_issued")
     if not rows:
         return unverifiable(spec, "the plan's document reference (patent_figures policy_issued)")
     r = rows[0]
@@ -509,20 +318,20 @@ def cn_plan_2017(spec: ClaimSpec, tables: Tables) -> RuleResult:
     except ValueError:
         return unverifiable(spec, f"a parseable issue date (found {r['period']!r})")
     ok = within_window(spec, issued)
-    targets = _figures(ref, claim=spec.id, metric="core_AI_industry_target_min")
-    evidence = [_fig_ev(r, "document reference: issue date (period) and number (value_text)")]
-    evidence += [_fig_ev(t, "context: the plan's industry target") for t in targets]
-    text = (f"{r['publisher']}, {_s(r['title']) or 'untitled'}, document {r['value_text']}, issued "
-            f"{issued.isoformat()} ({_s(r.get('locator')) or 'no locator'}): {_s(r.get('url'))}. ")
+    targets = figures_where(ref, claim=spec.id, metric="core_AI_industry_target_min")
+    evidence = [figure_evidence(r, "document reference: issue date (period) and number (value_text)")]
+    evidence += [figure_evidence(t, "context: the plan's industry target") for t in targets]
+    text = (f"{r['publisher']}, {text_or_none(r['title']) or 'untitled'}, document {r['value_text']}, issued "
+            f"{issued.isoformat()} ({text_or_none(r.get('locator')) or 'no locator'}): {text_or_none(r.get('url'))}. ")
     text += ("Issued in 2017, as the article says." if ok else
              f"Issued outside {spec.claimed_value}.")
     if targets:
         text += " It sets national targets for the core AI industry: " + ", ".join(
-            f"{_fmt(float(t['value']), 0)} {t['unit']} by {t['period']}"
+            f"{fmt_number(float(t['value']), 0)} {t['unit']} by {t['period']}"
             for t in sorted(targets, key=lambda t: str(t["period"]))) + "."
     return RuleResult(
         verdict="supported" if ok else "contradicted", explanation=text,
-        evidence_kind=_status_kind(r["status"]),
+        evidence_kind=evidence_kind(r["status"]),
         evidence_text=f"issued {issued.isoformat()}, {r['value_text']}",
         evidence=evidence,
     )

@@ -35,7 +35,7 @@ def test_labels_drop_the_parts_all_keys_share():
 
 
 def test_numbers_read_as_people_write_them():
-    from assets.claims.report import fmt_number
+    from assets.claims.evidence import fmt_number
 
     assert [fmt_number(v) for v in (35300.0, 2788000.0, 6.936842, 0.090402, 69.7, 1234.56)] \
         == ["35,300", "2,788,000", "6.937", "0.0904", "69.7", "1,234.6"]

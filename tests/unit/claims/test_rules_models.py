@@ -1,4 +1,4 @@
-"""Tests of the ten model-claim rules (assets/claims_models.py).
+"""Tests of the ten model-claim rules (assets/claims/rules/models.py, compute.py).
 
 Each rule runs (1) on the reference tables alone, with expected counts read off the
 DeepSeek-V3 README by eye (via shared/reference/benchmark_figures.csv), and (2) on small
@@ -11,10 +11,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from assets.claims.rules import models as cm
+from assets.claims.rules.benchmarks import compare_models
+from assets.claims.rules.leaderboards import arena_evidence, arena_history
+from assets.claims.rules.models import stated_areas
 from assets.claims.engine import check_claims, load_claims
 from assets.claims.rules import RULES
-from assets.models.cards import BENCHMARK_COLUMNS
+from assets.models.tables import BENCHMARK_COLUMNS
 from assets.reference import load_reference
 
 MINE = ["v3_release_late_2024", "v3_beats_llama31", "v3_comparable_claude35",
@@ -146,13 +148,13 @@ def test_lower_is_better_and_separate_tables(ref):
                   table="T1")
     cells.loc[:, "higher_is_better"] = False
     other = bench([("deepseek-v3", "X", 80)], table="T2")  # Llama absent in T2: not paired
-    comp = cm.compare_models(pd.concat([cells, other]), "deepseek-v3",
+    comp = compare_models(pd.concat([cells, other]), "deepseek-v3",
                              "llama-3.1-405b-instruct", 0.0)
     assert comp.n == 1 and comp.wins == 1 and comp.pairs["gap"].iloc[0] == pytest.approx(0.4)
     # different evaluators in one table never pair
     a = bench([("deepseek-v3", "Y", 80)], evaluator="E1")
     b = bench([("llama-3.1-405b-instruct", "Y", 70)], evaluator="E2")
-    assert cm.compare_models(pd.concat([a, b]), "deepseek-v3", "llama-3.1-405b-instruct",
+    assert compare_models(pd.concat([a, b]), "deepseek-v3", "llama-3.1-405b-instruct",
                              0.5).n == 0
 
 
@@ -178,7 +180,7 @@ def test_mean_gap_ignores_ratings():
     v, c = "deepseek-v3", "claude-3.5-sonnet-20241022"
     cells = bench([(v, "A", 80), (c, "A", 79), (v, "R", 1134, True, "rating (Elo-style)"),
                    (c, "R", 717, True, "rating (Elo-style)")])
-    comp = cm.compare_models(cells, v, c, 0.5)
+    comp = compare_models(cells, v, c, 0.5)
     assert comp.wins == 2 and comp.mean_gap == pytest.approx(1.0)
 
 
@@ -220,21 +222,26 @@ def test_arena_snapshot_from_arena_scores():
         "organization": ["DeepSeek", "Meta", "Meta", "DeepSeek"], "license": ["x"] * 4,
         "knowledge_cutoff": [None] * 4, "knowledge_cutoff_raw": ["Unknown"] * 4,
         "source_sha": ["abc"] * 4})
-    snap, basis = cm.arena_snapshot({"arena_scores": ar}, as_of=date(2025, 1, 28))
-    assert basis == "arena_scores" and set(snap["date"]) == {date(2025, 1, 20)}
+    history, basis = arena_history({"arena_scores": ar})
+    text, rows = arena_evidence(history, basis, "deepseek-v3", "llama-3.1-405b-instruct",
+                                as_of=date(2025, 1, 28))
+    assert basis == "arena_scores" and {r.key.split(" / ")[0] for r in rows} == {"2025-01-20"}
     # best-scoring variant of Llama: fp8 1295
-    assert snap.set_index("model_id").loc["llama-3.1-405b-instruct", "score"] == 1295
-    text, rows = cm._arena_compare(snap, basis, "deepseek-v3", "llama-3.1-405b-instruct")
+    assert {r.key: r.value for r in rows}["2025-01-20 / Llama-fp8"] == 1295
+    assert rows[0].source_document == "fboulnois/llm-leaderboard-csv@abc:csv/lmsys.csv"
     # 1295..1306 and 1292..1298 overlap -> comparable
     assert "overlap: comparable" in text and len(rows) == 2
 
 
 def test_arena_from_reference_notes(ref):
-    snap, basis = cm.arena_snapshot(ref, as_of=date(2025, 1, 28))
-    v3 = snap.set_index("model_id").loc["deepseek-v3"]
+    history, basis = arena_history(ref)
+    text, rows = arena_evidence(history, basis, "deepseek-v3", "llama-3.1-405b-instruct",
+                                as_of=date(2025, 1, 28))
+    v3 = rows[0]
     # reference note "rank 11; 95% CI +6/-5; 13640 votes" on 2025-01-24
-    assert (v3["date"], v3["score"], v3["ci_plus"], v3["ci_minus"]) == (
-        date(2025, 1, 24), 1317, 6, 5)
+    assert basis == "benchmark_figures"
+    assert (v3.key.split(" / ")[0], v3.value, v3.note.split(";")[0]) == (
+        "2025-01-24", 1317, "95% CI +6/-5")
 
 
 # --- hand-made tables: facts and compute -----------------------------------------------------
@@ -254,7 +261,7 @@ def test_math_focus_verdicts(ref):
     assert run("r1_math_focus", t).verdict == "supported"
     t = {"model_facts": facts(ref, {("deepseek-r1", "focus"): "code and general chat"})}
     assert run("r1_math_focus", t).verdict == "contradicted"
-    assert cm.stated_areas("reasoning: math, code and reasoning tasks") == [
+    assert stated_areas("reasoning: math, code and reasoning tasks") == [
         "math", "code", "reasoning"]
 
 

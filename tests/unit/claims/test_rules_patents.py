@@ -1,4 +1,4 @@
-"""Tests of the six patent/policy claim rules (assets/claims_patents.py).
+"""Tests of the six patent/policy claim rules (assets/claims/rules/patents.py, shares.py).
 
 Each rule runs on the reference tables alone (a fresh offline clone) and on small hand-made
 primary tables. Expected verdicts follow from the numbers by hand, written out in comments
@@ -12,7 +12,8 @@ import pytest
 
 from assets.claims.engine import check_claims, load_claims
 from assets.claims.rules import RULES
-from assets.patents.cat import TABLES, patent_shares
+from assets.patents.cat import patent_shares
+from assets.patents.tables import TABLES
 from assets.reference import load_reference
 
 MINE = ("cn_plan_2017", "cn_4x_us_patents_2022", "cn_share_granted_2022_2023",
