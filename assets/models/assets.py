@@ -11,16 +11,22 @@ from dagster import (
     asset_check,
 )
 
-from assets.models import cards as model_cards
-from assets.models.hub import hub_repo_id, hub_streams
-from assets.registry import load_models, load_sources
+from assets.models.build import build_models, build_training_compute
+from assets.models.cards import (
+    CARD_SOURCES,
+    ModelCardError,
+    read_card,
+    unmatched_model_names as list_unmatched_model_names,
+)
+from assets.models.hub import hf_model_info_frame, hub_repo_id, hub_streams, parse_hf_model_info
 from assets.models.snapshots import collect_card, collect_hub
+from assets.registry import load_models, load_sources
 from pipelines.fetching import latest_snapshot_body
 from pipelines.publish import empty_table, published_key, published_table, with_snapshots
 from pipelines.snapshot_assets import snapshot_asset, snapshot_key
 
 SOURCES = load_sources()
-CARD_SOURCE_IDS = tuple(model_cards.CARD_SOURCES)
+CARD_SOURCE_IDS = tuple(CARD_SOURCES)
 HUB = SOURCES["hf_model_info"]
 
 
@@ -38,10 +44,9 @@ def _card_cells(store, sid: str):
     if hit is None:
         return None
     body, rec = hit
-    cells = model_cards.parse_model_card(
-        body.decode("utf-8"), model_cards.source_document_for(rec.url), source_id=sid)
+    cells = read_card(body, rec.url, sid)
     if cells.empty:
-        raise model_cards.ModelCardError(
+        raise ModelCardError(
             f"{sid}: no benchmark table found in {rec.url} (snapshot {rec.file}); the "
             "card's layout changed or the body is not the card")
     return cells, rec
@@ -74,7 +79,7 @@ def benchmark_results(context: AssetExecutionContext) -> pd.DataFrame:
                          "guessed; add an alias to assets/registry/models.yaml if one is "
                          "the same model).")
 def unmatched_model_names(benchmark_results: pd.DataFrame) -> AssetCheckResult:
-    names = model_cards.unmatched_model_names(benchmark_results)
+    names = list_unmatched_model_names(benchmark_results)
     return AssetCheckResult(
         passed=names.empty, severity=AssetCheckSeverity.WARN,
         metadata={"unmatched": len(names),
@@ -92,25 +97,25 @@ def hf_model_info(context: AssetExecutionContext) -> pd.DataFrame:
         if hit is None:
             continue
         body, rec = hit
-        rows.append(model_cards.parse_hf_model_info(body, hub_repo_id(stream), url))
+        rows.append(parse_hf_model_info(body, hub_repo_id(stream), url))
         used.append(rec)
     if not rows:
         return empty_table("hf_model_info", "no Hub model info snapshot (offline without "
                            "one, or the Hub did not answer: see source_status)")
-    return with_snapshots(model_cards.hf_model_info_frame(rows), used)
+    return with_snapshots(hf_model_info_frame(rows), used)
 
 
 @published_table("models", ins=["model_facts", "hf_model_info"])
 def models(context: AssetExecutionContext, model_facts: pd.DataFrame,
            hf_model_info: pd.DataFrame) -> pd.DataFrame:
     """Registry x reference facts x Hub info, one row per model."""
-    return model_cards.build_models(load_models(), model_facts, hf_model_info)
+    return build_models(load_models(), model_facts, hf_model_info)
 
 
 @published_table("training_compute", ins=["model_facts"])
 def training_compute(context: AssetExecutionContext, model_facts: pd.DataFrame):
     """GPU type, GPU hours, rate and cost per model, with what each figure covers."""
-    return model_cards.build_training_compute(model_facts)
+    return build_training_compute(model_facts)
 
 
 defs = Definitions(

@@ -3,8 +3,8 @@ hold a benchmark table) and the Hub's model info (one request per open model of 
 registry, each answer checked by its parser)."""
 from __future__ import annotations
 
-from assets.models import cards
-from assets.models.hub import hub_repo_id, hub_streams
+from assets.models.cards import ModelCardError, read_card
+from assets.models.hub import hub_repo_id, hub_streams, parse_hf_model_info
 from pipelines.fetching import Fetcher, Source, fetch_streams, one_file
 
 
@@ -12,15 +12,14 @@ def collect_card(source: Source):
     """The collector of a card source's snapshot asset: the card must parse and hold a
     benchmark table."""
     def check(body: bytes, url: str) -> None:
-        cells = cards.parse_model_card(body.decode("utf-8"), cards.source_document_for(url),
-                                       source_id=source.id)
+        cells = read_card(body, url, source.id)
         if cells.empty:
-            raise cards.ModelCardError(f"{url}: no benchmark table found")
+            raise ModelCardError(f"{url}: no benchmark table found")
     return one_file(source, check)
 
 
 def collect_hub(source: Source, fetcher: Fetcher):
     """Fetch or look up the Hub model info of every open model of the registry."""
     return fetch_streams(fetcher, source, hub_streams(source),
-                         lambda stream, url: lambda body: cards.parse_hf_model_info(
+                         lambda stream, url: lambda body: parse_hf_model_info(
                              body, hub_repo_id(stream), url))

@@ -2,14 +2,11 @@
 documented shape), 401 and 403 (gated without a token) and 404; the run goes on."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from tests.helpers import run_pipeline
+from tests.helpers.models import FIX
 from tools.replay import ReplayServer
-
-FIX = Path(__file__).parent / "fixtures" / "model_cards"
 
 
 def test_hub_info_published_and_failures_reported(tmp_path):

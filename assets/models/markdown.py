@@ -1,0 +1,182 @@
+"""Tables of a markdown document: markdown tables (markdown-it-py) and embedded HTML
+``<table>`` blocks (lxml.html, ``rowspan``/``colspan`` expanded), in document order, each
+with its heading path and its grid of cleaned cells.
+
+Plain functions: text in, :class:`RawTable` out. Cell cleaning (rule 4 of
+:mod:`assets.models.cards`): whitespace collapsed, bold kept as a flag, footnote marks
+(``*``, ``†``, ``‡``, ``§``, superscripts, ``<sup>``) stripped into ``footnote``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from markdown_it import MarkdownIt
+
+
+class ModelCardError(ValueError):
+    """A model card cannot be read as its layout says (names the document, table and cell)."""
+
+
+_FOOTNOTE_TAIL = re.compile(r"(?:\s*(?:[*†‡§¶¹²³⁴⁵⁶⁷⁸⁹⁰]+|\^\d+|\[\d+\]))+$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: cleaned text, whether it is bold, footnote marks stripped from it."""
+
+    text: str
+    bold: bool = False
+    footnote: str | None = None
+
+
+def _clean(text: str, bold: bool = False, sup: str | None = None) -> Cell:
+    """A cell from raw text: whitespace collapsed, trailing footnote marks moved (after
+    ``sup``, the marks of ``<sup>`` tags) into ``footnote``."""
+    text = " ".join(text.replace("\u00a0", " ").split())
+    footnote = sup
+    m = _FOOTNOTE_TAIL.search(text)
+    if m and m.start() > 0:
+        mark = m.group(0).strip()
+        footnote = f"{footnote or ''}{mark}" or None
+        text = text[: m.start()].rstrip()
+    return Cell(text=text, bold=bold, footnote=footnote or None)
+
+
+@dataclass
+class RawTable:
+    """A table found in a card: its heading path (outermost first) and its grid of cells."""
+
+    headings: list[str]
+    rows: list[list[Cell]]
+
+
+def _inline_cell(inline) -> Cell:
+    """A cell from a markdown-it ``inline`` token: bold when (nearly) all its text is in
+    ``**...**``; inline HTML dropped."""
+    parts, strong_depth, bold_chars, text_chars = [], 0, 0, 0
+    for child in inline.children or []:
+        if child.type in ("strong_open",):
+            strong_depth += 1
+        elif child.type in ("strong_close",):
+            strong_depth -= 1
+        elif child.type in ("text", "code_inline"):
+            parts.append(child.content)
+            n = len(child.content.strip())
+            text_chars += n
+            if strong_depth > 0:
+                bold_chars += n
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "html_inline":
+            continue
+    return _clean("".join(parts), bold=bold_chars > 0 and bold_chars >= text_chars - 3)
+
+
+def _html_grid(fragment: str, where: str) -> list[list[Cell]]:
+    """Rows of an HTML ``<table>`` with ``rowspan``/``colspan`` expanded into a full grid.
+
+    A ``rowspan`` reaching past the last row is cut at the table's end.
+    """
+    try:
+        table = lxml.html.fromstring(fragment)
+    except Exception as exc:  # lxml raises several types on broken markup
+        raise ModelCardError(f"{where}: HTML table does not parse: {exc}") from exc
+    trs = list(table.iter("tr"))
+    grid: dict[tuple[int, int], Cell] = {}
+    for r, tr in enumerate(trs):
+        c = 0
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+                continue
+            while (r, c) in grid:
+                c += 1
+            sups = [s.text_content().strip() for s in td.iter("sup")]
+            for s in list(td.iter("sup")):
+                s.drop_tree()
+            bold_text = "".join(s.text_content() for s in td.iter("strong", "b"))
+            text = td.text_content()
+            cell = _clean(text, bold=bool(bold_text.strip())
+                          and len(bold_text.strip()) >= len(text.strip()) - 3,
+                          sup="".join(sups) or None)
+            try:
+                rs = max(1, int(td.get("rowspan", 1) or 1))
+                cs = max(1, int(td.get("colspan", 1) or 1))
+            except ValueError as exc:
+                raise ModelCardError(f"{where}: bad rowspan/colspan in row {r}") from exc
+            for dr in range(rs):
+                for dc in range(cs):
+                    if r + dr < len(trs):
+                        grid[(r + dr, c + dc)] = cell
+            c += cs
+    if not grid:
+        return []
+    width = max(c for _, c in grid) + 1
+    return [[grid.get((r, c), Cell("")) for c in range(width)] for r in range(len(trs))]
+
+
+def extract_tables(text: str, where: str = "card") -> list[RawTable]:
+    """Every table of a markdown document, markdown and embedded HTML, in document order.
+
+    Consecutive HTML blocks are joined until each ``<table>`` is closed (a blank line inside
+    an HTML table splits it into several markdown blocks). HTML comments are not content.
+    """
+    md = MarkdownIt("commonmark").enable("table")
+    tokens = md.parse(text)
+    headings: list[tuple[int, str]] = []
+    tables: list[RawTable] = []
+    html_buf: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "heading_open":
+            level = int(tok.tag[1:])
+            title = _inline_cell(tokens[i + 1]).text
+            headings = [(lv, t) for lv, t in headings if lv < level] + [(level, title)]
+            i += 3
+            continue
+        if tok.type == "html_block":
+            content = re.sub(r"<!--.*?-->", "", tok.content, flags=re.S)
+            if html_buf or "<table" in content.lower():
+                html_buf.append(content)
+                joined = "".join(html_buf)
+                low = joined.lower()
+                if low.count("</table") >= low.count("<table"):
+                    for frag in _split_tables(joined):
+                        grid = _html_grid(frag, where)
+                        if grid:
+                            tables.append(RawTable([t for _, t in headings], grid))
+                    html_buf = []
+            i += 1
+            continue
+        if tok.type == "table_open":
+            rows: list[list[Cell]] = []
+            row: list[Cell] | None = None
+            while tokens[i].type != "table_close":
+                t = tokens[i]
+                if t.type == "tr_open":
+                    row = []
+                elif t.type == "tr_close":
+                    rows.append(row or [])
+                elif t.type == "inline" and row is not None:
+                    row.append(_inline_cell(t))
+                i += 1
+            tables.append(RawTable([t for _, t in headings], rows))
+        i += 1
+    if html_buf:
+        raise ModelCardError(f"{where}: an HTML <table> is never closed")
+    return tables
+
+
+def _split_tables(html: str) -> list[str]:
+    """Each ``<table>...</table>`` fragment of ``html``, in order."""
+    out, pos, low = [], 0, html.lower()
+    while True:
+        start = low.find("<table", pos)
+        if start < 0:
+            return out
+        end = low.find("</table", start)
+        end = low.find(">", end) + 1
+        out.append(html[start:end])
+        pos = end
