@@ -145,7 +145,7 @@ def test_intact_but_unusable_bodies_never_become_snapshots(tmp_path):
     from assets.patents.assets import COLLECT
     from assets.registry import load_sources
     from pipelines.fetching import Fetcher
-    from tests.test_patents import GRANTED, cat_zip
+    from tests.helpers.patents import GRANTED, cat_zip
 
     hub = load_sources()["hf_model_info"]
     store = SnapshotStore(tmp_path)

@@ -53,7 +53,7 @@ def _child(kind: str) -> None:
     data = PATENTDB.read_bytes()
     t0 = time.perf_counter()
     if kind == "pyarrow":
-        from assets.patents.cat import family_offices
+        from assets.patents.patentdb import family_offices
 
         family_offices(data, "bench")
     else:
@@ -74,7 +74,7 @@ def bench_patent_offices(repeats: int) -> None:
         print(f"patent-level step: skipped, {PATENTDB} is absent")
         return
     # same answer first: CN families and families also elsewhere
-    from assets.patents.cat import SCOPE_ALL, family_offices
+    from assets.patents.patentdb import SCOPE_ALL, family_offices
 
     data = PATENTDB.read_bytes()
     ours = family_offices(data, "bench")

@@ -3,26 +3,23 @@ and the CSET/1790 patent database, and the tables ``patent_families``, ``patent_
 and ``patent_family_offices``.
 
 The bodies are thin: each parses the newest snapshot with a pure function of this folder
-(:mod:`assets.patents.cat`) and hands the frame to write-audit-publish.
+(:mod:`assets.patents.cat`, :mod:`assets.patents.patentdb`) and hands the frame to
+write-audit-publish.
 """
 import pandas as pd
 from dagster import AssetExecutionContext, Definitions
 
-from assets.patents import cat
-from assets.registry import load_sources
+from assets.patents import cat, patentdb
+from assets.patents.tables import CAT, PATENTDB
 from pipelines.fetching import one_file
 from pipelines.publish import empty_table, published_table
-from pipelines.snapshot_assets import snapshot_asset, snapshot_key
+from pipelines.snapshot_assets import snapshot_asset
 from pipelines.snapshot_inputs import parsed_snapshot_table
-
-SOURCES = load_sources()
-CAT = SOURCES["eto_cat"]
-PATENTDB = SOURCES["cset_1790_patents"]
 
 
 #: Each source's collector: one file, kept only when its own parser reads it.
 COLLECT = {CAT.id: one_file(CAT, cat.parse_cat_zip),
-           PATENTDB.id: one_file(PATENTDB, cat.read_patentdb)}
+           PATENTDB.id: one_file(PATENTDB, patentdb.read_patentdb)}
 cat_snapshot = snapshot_asset(CAT, COLLECT[CAT.id])
 patentdb_snapshot = snapshot_asset(PATENTDB, COLLECT[PATENTDB.id])
 
@@ -31,7 +28,7 @@ patent_families = parsed_snapshot_table("patent_families", CAT.id, cat.parse_cat
 
 #: Simple families per publication office, only there or also at another office.
 patent_family_offices = parsed_snapshot_table("patent_family_offices", PATENTDB.id,
-                                              cat.family_offices)
+                                              patentdb.family_offices)
 
 
 @published_table("patent_shares", ins=["patent_families"])

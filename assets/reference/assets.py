@@ -5,12 +5,11 @@ import pandas as pd
 from dagster import AssetExecutionContext, Definitions
 
 from assets.leaderboards.history import ARENA_SCORES_KEY, read_arena_history
-from assets.reference import load_reference
-from assets.reference.agreement import reference_agreement as agreement_table
+from assets.reference.agreement import agreement_rows
+from assets.reference.figures import load_reference
+from assets.reference.tables import REFERENCE_TABLES
 from pipelines.io_managers import SOURCE_SNAPSHOTS_ATTR
 from pipelines.publish import published_table
-
-REFERENCE_TABLES = ("patent_figures", "model_facts", "benchmark_figures")
 
 
 def _reference_asset(name: str):
@@ -33,8 +32,8 @@ def reference_agreement(context: AssetExecutionContext, benchmark_figures: pd.Da
                         livebench_summary: pd.DataFrame, patent_families: pd.DataFrame):
     """Each reference figure next to the value computed from its primary source."""
     history = read_arena_history(context.resources.settings.effective_data_dir())
-    out = agreement_table(benchmark_figures, patent_figures, benchmark_results, history,
-                          livebench_summary, patent_families)
+    out = agreement_rows(benchmark_figures, patent_figures, benchmark_results, history,
+                         livebench_summary, patent_families)
     counts = out["status"].value_counts().to_dict()
     context.log.info(f"reference_agreement: {counts}")
     for row in out[out["status"] == "disagrees"].itertuples():
@@ -43,5 +42,5 @@ def reference_agreement(context: AssetExecutionContext, benchmark_figures: pd.Da
     return out
 
 
-defs = Definitions(assets=[*(_reference_asset(n) for n in REFERENCE_TABLES),
+defs = Definitions(assets=[*(_reference_asset(spec.name) for spec in REFERENCE_TABLES),
                            reference_agreement])

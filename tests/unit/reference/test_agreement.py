@@ -1,12 +1,13 @@
-"""reference_agreement pairs each reference figure with its primary value."""
+"""agreement_rows (table reference_agreement) pairs each reference figure with its primary
+value."""
 from __future__ import annotations
 
 from datetime import date
 
 import pandas as pd
 
-from assets.reference import load_reference
-from assets.reference.agreement import reference_agreement
+from assets.reference.agreement import agreement_rows
+from assets.reference.figures import load_reference
 
 
 def arena_row(name: str, score: float) -> dict:
@@ -15,7 +16,7 @@ def arena_row(name: str, score: float) -> dict:
 
 def test_offline_every_figure_has_no_primary_data():
     bench, pf = load_reference("benchmark_figures"), load_reference("patent_figures")
-    out = reference_agreement(bench, pf)
+    out = agreement_rows(bench, pf)
     # every benchmark figure (card cell, arena score, LiveBench mean) and every figure cited
     # from a data file has a machine-readable primary source
     assert len(out) == len(bench) + (pf["status"] == "data_file").sum()
@@ -30,8 +31,8 @@ def test_arena_figure_agrees_disagrees_or_is_missing():
     # the first figure exactly, the second off by 3 points, the third absent
     history = pd.DataFrame([arena_row(names[0], cited[names[0]]),
                             arena_row(names[1], cited[names[1]] + 3)])
-    out = reference_agreement(ref, load_reference("patent_figures").head(0),
-                              arena_history=history).set_index("reference_key")
+    out = agreement_rows(ref, load_reference("patent_figures").head(0),
+                         arena_history=history).set_index("reference_key")
     by_name = {k.split(" / ")[0]: row for k, row in out.iterrows()}
     assert by_name[names[0]]["status"] == "agrees"
     assert by_name[names[1]]["status"] == "disagrees" and by_name[names[1]]["difference"] == 3
@@ -44,7 +45,7 @@ def test_cat_figure_is_compared_with_patent_families():
     families = pd.DataFrame([{"country_iso3": "CHN", "field": "All",
                               "year": int(cited["period"]),
                               "applications": int(cited["value"]) - 1}])
-    out = reference_agreement(load_reference("benchmark_figures").head(0), pf,
-                              patent_families=families)
+    out = agreement_rows(load_reference("benchmark_figures").head(0), pf,
+                         patent_families=families)
     china = out[out["reference_key"].str.startswith("China")].iloc[0]
     assert china["status"] == "disagrees" and china["difference"] == -1
