@@ -63,8 +63,6 @@ def check_settings() -> tuple[str, Path, str]:
 
 def run() -> int:
     """Bring every asset up to date in process; returns the process exit code."""
-    from pipelines.runner import update_all
-
     try:
         mode, data_dir, level = check_settings()
     except SettingsError as exc:
@@ -73,6 +71,19 @@ def run() -> int:
     print(f"ai-numbers: mode {mode}, data dir {data_dir}")
     started = pd.Timestamp.now(tz="UTC").floor("s")
     stop = threading.Event()
+    summary = _update_all(level, stop)
+    published = data_dir / "published"
+    if not summary.success:
+        print("\nThis run did not complete: the tables below are the last good ones, not "
+              "necessarily this run's.")
+    all_failed = _print_tables(published, mode, started)
+    return _exit_code(summary, stop, published, all_failed)
+
+
+def _update_all(level: str, stop: threading.Event):
+    """Run every job (:func:`pipelines.runner.update_all`) with SIGINT and SIGTERM setting
+    ``stop`` and interrupting the job running now; returns the runner's summary."""
+    from pipelines.runner import update_all
 
     def on_signal(signum, frame):
         stop.set()
@@ -82,19 +93,25 @@ def run() -> int:
     config = {"loggers": {"console": {"config": {"log_level": level}}}}
     try:
         with _instance() as instance:
-            summary = update_all(instance, run_config=config, should_stop=stop.is_set)
+            return update_all(instance, run_config=config, should_stop=stop.is_set)
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
-    published = data_dir / "published"
+
+
+#: The published tables printed after a run, with the columns shown.
+PRINTED_TABLES = (
+    ("source_status", ["source_id", "stream", "status", "http_status", "error", "checked_at"]),
+    ("article_claims", ["claim_id", "verdict", "evidence_value", "evidence_unit",
+                        "checked_at"]),
+)
+
+
+def _print_tables(published: Path, mode: str, started: pd.Timestamp) -> bool:
+    """Print the source status and the claims' verdicts; returns True when this is a live
+    run where every source request made since ``started`` failed."""
     all_failed = False
-    if not summary.success:
-        print("\nThis run did not complete: the tables below are the last good ones, not "
-              "necessarily this run's.")
-    for name, cols in (("source_status", ["source_id", "stream", "status", "http_status",
-                                          "error", "checked_at"]),
-                       ("article_claims", ["claim_id", "verdict", "evidence_value",
-                                           "evidence_unit", "checked_at"])):
+    for name, cols in PRINTED_TABLES:
         try:
             df = pq.read_table(published / f"{name}.parquet", columns=cols).to_pandas()
         except FileNotFoundError:
@@ -103,15 +120,29 @@ def run() -> int:
         print(f"\n{name} ({len(df)} rows):")
         print(df.to_string(index=False, max_colwidth=60))
         if name == "source_status":
-            # requests this invocation made (pinned files reused without a request excluded)
-            now = df[(df["checked_at"] >= started)
-                     & (df["http_status"].notna() | (df["status"] == "failed"))]
-            all_failed = mode == "live" and len(now) > 0 and (now["status"] == "failed").all()
-        if name == "source_status" and (df["status"] == "failed").any():
-            failed = df[df["status"] == "failed"]
-            print(f"NOTE: {len(failed)} source request(s) failed "
-                  f"({', '.join(sorted(set(failed['source_id'])))}): their last good snapshot, "
-                  "if any, was used; see the error column.")
+            all_failed = _every_request_failed(df, mode, started)
+            _note_failed_sources(df)
+    return all_failed
+
+
+def _every_request_failed(status: pd.DataFrame, mode: str, started: pd.Timestamp) -> bool:
+    # requests this invocation made (pinned files reused without a request excluded)
+    now = status[(status["checked_at"] >= started)
+                 & (status["http_status"].notna() | (status["status"] == "failed"))]
+    return mode == "live" and len(now) > 0 and bool((now["status"] == "failed").all())
+
+
+def _note_failed_sources(status: pd.DataFrame) -> None:
+    if (status["status"] == "failed").any():
+        failed = status[status["status"] == "failed"]
+        print(f"NOTE: {len(failed)} source request(s) failed "
+              f"({', '.join(sorted(set(failed['source_id'])))}): their last good snapshot, "
+              "if any, was used; see the error column.")
+
+
+def _exit_code(summary, stop: threading.Event, published: Path, all_failed: bool) -> int:
+    """Print the run's outcome; returns 130 interrupted, 1 a run failed, 3 a live run where
+    every source request failed, else 0."""
     if stop.is_set() or summary.interrupted:
         print(f"\ninterrupted after {len(summary.runs)} run(s)", file=sys.stderr)
         return 130
