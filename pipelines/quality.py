@@ -1,9 +1,17 @@
 """Great Expectations (GX Core 1.x) suites, run on DataFrames and mapped to asset checks.
 
-Suites are GX 1.x JSON files in ``expectations/``, named after the table they check
-(``expectations/<table>.json``) and loaded with ``gx.ExpectationSuite(**data)``. Each
-expectation carries a ``severity``: ``critical`` failures block publishing (the asset check
-is ``ERROR`` and the table is not written), ``warning`` failures are reported (``WARN``).
+A table's suite has two parts, run together in one GX validation:
+
+- the **structural** expectations, generated from the table's spec
+  (:func:`structural_expectations`, from :mod:`pipelines.tables`): the column set,
+  not-null for each non-nullable column, uniqueness of the primary key;
+- the **domain** rules (ranges, value sets, relations between columns), written by hand
+  in GX 1.x JSON files in ``expectations/``, named after the table they check
+  (``expectations/<table>.json``). They do not restate the structural ones.
+
+Each expectation carries a ``severity``: ``critical`` failures block publishing (the asset
+check is ``ERROR`` and the table is not written), ``warning`` failures are reported
+(``WARN``). Every structural expectation is critical.
 
 GX is imported lazily (about 2 s) and one ephemeral context is kept per process, with
 progress bars off.
@@ -17,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from pipelines.tables import TableSpec, registry
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "expectations"
 
@@ -86,25 +96,65 @@ def suite_names() -> list[str]:
     return sorted(p.stem for p in EXPECTATIONS_DIR.glob("*.json"))
 
 
-@cache
+#: ``meta`` of every generated expectation (tells them apart from a JSON suite's).
+GENERATED_META = {"generated_from": "table spec"}
+
+
+def structural_expectations(spec: TableSpec) -> list[dict]:
+    """The structural expectations of ``spec``'s table, as GX 1.x JSON expectation dicts,
+    all ``critical``:
+
+    - ``expect_table_columns_to_match_set`` with ``exact_match``: exactly the spec's
+      columns (a missing or an undeclared column fails). In any order: the frame is checked
+      before :meth:`TableSpec.conform` puts the columns in the spec's order, and frames
+      built with ``reset_index`` or joins legitimately come in another order;
+    - ``expect_column_values_to_not_be_null`` for each non-nullable column;
+    - ``expect_compound_columns_to_be_unique`` on the primary key (``ignore_row_if`` never:
+      a row with a null key column still counts), or ``expect_column_values_to_be_unique``
+      for a one-column key.
+
+    No type expectations: types belong to the pyarrow schema. :meth:`TableSpec.conform`
+    casts every column to its declared type when the table is written and fails on a value
+    that does not cast, and GX's type expectations misreport pandas 3 ``str`` columns.
+    """
+    def exp(type_: str, **kwargs) -> dict:
+        return {"type": type_, "kwargs": kwargs, "severity": "critical",
+                "meta": dict(GENERATED_META)}
+
+    out = [exp("expect_table_columns_to_match_set", column_set=spec.column_names,
+               exact_match=True)]
+    out += [exp("expect_column_values_to_not_be_null", column=c.name)
+            for c in spec.columns if not c.nullable]
+    key = list(spec.primary_key)
+    if len(key) == 1:
+        out.append(exp("expect_column_values_to_be_unique", column=key[0]))
+    elif key:
+        out.append(exp("expect_compound_columns_to_be_unique", column_list=key,
+                       ignore_row_if="never"))
+    return out
+
+
 def load_suite(name: str):
-    """The ``gx.ExpectationSuite`` of ``expectations/<name>.json``.
+    """The ``gx.ExpectationSuite`` of table ``name``: the structural expectations generated
+    from its spec (when ``name`` is a registered table) followed by the domain rules of
+    ``expectations/<name>.json``. Cached per name and spec (``load_suite.cache_clear()``
+    empties the cache).
 
     Raises:
         SuiteError: naming the file, when it is missing, not JSON, or not GX 1.x.
     """
-    path = suite_path(name)
-    if not path.exists():
-        raise SuiteError(f"no expectation suite {path.name} in {EXPECTATIONS_DIR.name}/")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise SuiteError(f"{path.name}: not JSON: {exc}") from exc
-    if "expectation_suite_name" in data or "expectations" not in data:
-        raise SuiteError(f"{path.name}: not a GX 1.x suite (0.x key or no 'expectations')")
+    return _build_suite(name, registry().get(name))
+
+
+@cache
+def _build_suite(name: str, spec: TableSpec | None):
+    data = _read_suite_file(name)
+    generated = structural_expectations(spec) if spec is not None else []
+    data = {**data, "expectations": generated + list(data["expectations"])}
     _context()
     import great_expectations as gx
 
+    path = suite_path(name)
     try:
         suite = gx.ExpectationSuite(**data)
     except Exception as exc:  # GX raises several types for bad expectation configs
@@ -115,6 +165,23 @@ def load_suite(name: str):
     if dropped or len(suite.expectations) != len(data["expectations"]):
         raise SuiteError(f"{path.name}: expectation(s) GX could not build: {dropped}")
     return suite
+
+
+load_suite.cache_clear = _build_suite.cache_clear
+
+
+def _read_suite_file(name: str) -> dict:
+    """The JSON of ``expectations/<name>.json`` (the domain rules), checked to be GX 1.x."""
+    path = suite_path(name)
+    if not path.exists():
+        raise SuiteError(f"no expectation suite {path.name} in {EXPECTATIONS_DIR.name}/")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SuiteError(f"{path.name}: not JSON: {exc}") from exc
+    if "expectation_suite_name" in data or "expectations" not in data:
+        raise SuiteError(f"{path.name}: not a GX 1.x suite (0.x key or no 'expectations')")
+    return data
 
 
 @cache
@@ -135,7 +202,9 @@ def _batch_definition():
 
 
 def validate_frame(df: pd.DataFrame, suite_name: str) -> SuiteResult:
-    """Validate ``df`` with ``expectations/<suite_name>.json``.
+    """Validate ``df`` with the suite of table ``suite_name`` (:func:`load_suite`: the
+    structural expectations of its spec and the domain rules of its JSON file, in one GX
+    validation, so every outcome is listed with its severity).
 
     Returns a :class:`SuiteResult`; use ``.passed`` to decide whether to publish.
 
