@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from assets.claims.engine import EvidenceRow, Tables
-from assets.claims.evidence import article_date
+from assets.claims.evidence import article_date, fmt_number
 from assets.leaderboards.arena import ComparisonUnavailable, arena_comparison
 from assets.leaderboards.tables import ARENA_SOURCE
 from assets.registry import load_sources
@@ -104,24 +104,20 @@ def arena_evidence(history: pd.DataFrame, basis: str, model: str, other: str,
     for side, model_id in (("a", model), ("b", other)):
         name, score = found[f"name_{side}"], found[f"score_{side}"]
         low, high = found[f"interval_{side}"]
-        ci = f"+{_fmt(high - score)}/-{_fmt(score - low)}"
+        ci = f"+{fmt_number(high - score)}/-{fmt_number(score - low)}"
         document = history.loc[on_version & (history["model_name_raw"] == name),
                                "source_document"].iloc[0]
         rows.append(EvidenceRow(
             table=basis, key=f"{version} / {name}", value=score, unit="arena score",
             source_document=str(document), publisher="LMArena",
             note=f"95% CI {ci}; best variant of {model_id} on {version}"))
-        shown.append(f"{name} {_fmt(score)} ({ci})")
+        shown.append(f"{name} {fmt_number(score)} ({ci})")
     if found["overlap"]:
         outcome = "intervals overlap: comparable"
     else:
         ahead = model if found["gap"] > 0 else other
         outcome = f"intervals do not overlap: {ahead} ahead"
     return f"Arena ({version}, {basis}): {shown[0]} vs {shown[1]}, 95% {outcome}.", rows
-
-
-def _fmt(x: float) -> str:
-    return f"{x:g}" if float(x) != int(x) or abs(x) < 1e6 else f"{x:,.0f}"
 
 
 def livebench_global(tables: Tables, as_of: date | None = None) -> tuple[pd.DataFrame, str]:

@@ -81,7 +81,7 @@ def test_reference_v3_vs_llama(ref):
     assert r.verdict == "supported" and r.evidence_value == 22
     assert "loses 0, ties 2" in r.explanation and "benchmark_figures" in r.explanation
     # arena 2025-01-24: 1317 (+6/-5) vs 1268 (+4/-4): intervals 1312..1323 and 1264..1272
-    assert "do not overlap" in r.explanation and "1317" in r.explanation
+    assert "do not overlap" in r.explanation and "1,317" in r.explanation
 
 
 def test_reference_v3_vs_claude(ref):
