@@ -25,7 +25,7 @@ from dagster import (
     sensor,
 )
 
-from assets.leaderboards import arena as lb
+from assets.leaderboards import arena, livebench
 from assets.leaderboards.history import ARENA_SCORES_KEY, read_arena_history
 from assets.leaderboards.snapshots import (
     ARENA,
@@ -64,7 +64,7 @@ def arena_versions(context: AssetExecutionContext) -> pd.DataFrame:
     _, records, pages = collect_arena_listing(Fetcher("offline", store))
     if not pages:
         return empty_table("arena_versions", "no stored commits listing of the arena CSV")
-    return with_snapshots(lb.arena_versions(pages), records)
+    return with_snapshots(arena.arena_versions(pages), records)
 
 
 @published_table("arena_scores", partitions_def=arena_partitions,
@@ -82,25 +82,18 @@ def arena_scores(context: AssetExecutionContext):
     sha = row["sha"].iloc[0]
     with Fetcher(settings.effective_mode(), store, context.resources.http) as fetcher:
         status, rec = fetcher.fetch(ARENA, arena_stream(sha),
-                                    lb.arena_csv_url(ARENA.file_url, sha),
+                                    arena.arena_csv_url(ARENA.file_url, sha),
                                     refetch=False, expect="csv")
     write_status(settings.status_dir(), f"{ARENA.id}/versions/{version}", [status])
     if rec is None:
         return Skip(f"version {version} (commit {sha}): file not available ({status.error}); "
                     "recorded in source_status")
     body = store.read(rec)
-    df = with_snapshots(lb.parse_arena_csv(body, version, sha), [rec])
+    df = with_snapshots(arena.parse_arena_csv(body, version, sha), [rec])
     df.attrs[DATA_VERSION_ATTR] = rec.sha256
     df.attrs[OUTPUT_METADATA_ATTR] = {"commit": sha,
-                                      "layout": lb.detect_arena_layout(_header(body), version)}
+                                      "layout": arena.arena_layout(body, version, sha)}
     return df
-
-
-def _header(body: bytes) -> list[str]:
-    import csv
-
-    first = body.decode("utf-8-sig").splitlines()[0] if body else ""
-    return next(csv.reader([first]), [])
 
 
 @published_table("arena_scores_latest", deps=[ARENA_SCORES_KEY])
@@ -109,7 +102,7 @@ def arena_scores_latest(context: AssetExecutionContext) -> pd.DataFrame:
     history = read_arena_history(context.resources.settings.effective_data_dir())
     if history.empty:
         return empty_table("arena_scores_latest", "no arena partition materialized yet")
-    return lb.arena_scores_latest(history)
+    return arena.arena_scores_latest(history)
 
 
 @published_table("arena_rank_changes", deps=[ARENA_SCORES_KEY])
@@ -118,7 +111,7 @@ def arena_rank_changes(context: AssetExecutionContext) -> pd.DataFrame:
     history = read_arena_history(context.resources.settings.effective_data_dir())
     if history["snapshot_date"].nunique() < 2:
         return empty_table("arena_rank_changes", "fewer than two arena versions materialized")
-    return lb.arena_rank_changes(history)
+    return arena.arena_rank_changes(history)
 
 
 @published_table("livebench_scores", deps=[snapshot_key(LIVEBENCH.id)])
@@ -127,7 +120,7 @@ def livebench_scores(context: AssetExecutionContext) -> pd.DataFrame:
     releases = stored_livebench(context.resources.settings.snapshots())
     if not releases:
         return empty_table("livebench_scores", "no stored LiveBench release")
-    return pd.concat([lb.parse_livebench(table_csv, categories, release)
+    return pd.concat([livebench.parse_livebench(table_csv, categories, release)
                       for release, table_csv, categories in releases], ignore_index=True)
 
 
@@ -136,12 +129,7 @@ def livebench_summary(context: AssetExecutionContext, livebench_scores: pd.DataF
     """Category means and the global mean per release and model (the site's rule)."""
     if livebench_scores.empty:
         return empty_table("livebench_summary", "no LiveBench scores")
-    return lb.livebench_summary(livebench_scores)
-
-
-def new_arena_versions(versions: pd.DataFrame, existing: set[str]) -> list[str]:
-    """Version keys in ``versions`` that are not partitions yet, oldest first."""
-    return sorted(set(versions["version"]) - existing)
+    return livebench.livebench_summary(livebench_scores)
 
 
 @sensor(
@@ -154,14 +142,17 @@ def new_arena_versions(versions: pd.DataFrame, existing: set[str]) -> list[str]:
 )
 def arena_versions_sensor(context: SensorEvaluationContext, settings: PipelineSettings,
                           http: HttpSource):
+    """Adds the version keys of the live listing that are not partitions yet and requests
+    one live run of ``arena_scores`` per new key; skips when the listing is unavailable or
+    nothing is new (the listing's status rows are written either way)."""
     with Fetcher("live", settings.snapshots(), http) as fetcher:
         statuses, _, pages = collect_arena_listing(fetcher)
     write_status(settings.status_dir(), ARENA.id, statuses)
     if not pages:
         return SkipReason(f"arena listing unavailable: {statuses[-1].error if statuses else ''}")
-    versions = lb.arena_versions(pages)
+    versions = arena.arena_versions(pages)
     existing = set(context.instance.get_dynamic_partitions(arena_partitions.name))
-    new = new_arena_versions(versions, existing)
+    new = sorted(set(versions["version"]) - existing)  # not partitions yet, oldest first
     if not new:
         return SkipReason(f"no new arena version ({len(versions)} known)")
     return SensorResult(

@@ -11,14 +11,15 @@ import json
 
 import pandas as pd
 
-from assets.leaderboards import arena as lb
+from assets.leaderboards import arena, livebench
+from assets.leaderboards.github import VersionListingError, iter_pages
+from assets.leaderboards.tables import ARENA_SOURCE, LIVEBENCH_SOURCE
 from assets.registry import load_sources
 from pipelines.fetching import Fetcher, RequestStatus
 from pipelines.snapshots import SnapshotRecord, SnapshotStore
 
-ARENA = load_sources()[lb.ARENA_SOURCE]
-LIVEBENCH = load_sources()[lb.LIVEBENCH_SOURCE]
-_NO_RELEASES = pd.DataFrame(columns=["release", "table_url", "categories_url"])
+ARENA = load_sources()[ARENA_SOURCE]
+LIVEBENCH = load_sources()[LIVEBENCH_SOURCE]
 
 
 def collect_arena_listing(fetcher: Fetcher):
@@ -35,16 +36,16 @@ def collect_arena_listing(fetcher: Fetcher):
                                  expect="json_array_nonempty" if n == 1 else "json_array")
         statuses.append(row)
         if rec is None:
-            raise lb.VersionListingError(f"{ARENA.id}: page {n} ({url}) unavailable: "
+            raise VersionListingError(f"{ARENA.id}: page {n} ({url}) unavailable: "
                                          f"{row.error}")
         records.append(rec)
         return json.loads(fetcher.store.read(rec)), rec.extra.get("link")
 
     pages: list[list] = []
     try:
-        for page in lb.iter_pages(fetch, ARENA.url):
+        for page in iter_pages(fetch, ARENA.url):
             pages.append(page)
-    except (lb.VersionListingError, json.JSONDecodeError) as exc:
+    except (VersionListingError, json.JSONDecodeError) as exc:
         # keep the pages read so far: a partial listing (the newest versions) is better
         # than none; the failed page is in the status rows
         if statuses and statuses[-1].status != "failed" and statuses[-1].sha256:
@@ -56,13 +57,12 @@ def arena_file_statuses(pages: list[list], fetcher: Fetcher) -> list[RequestStat
     """Status rows for the arena versions whose CSV is already stored: pinned to a commit,
     the file cannot change, so no request is made (``unchanged`` live, ``offline``
     otherwise). Versions without a stored CSV are fetched by their partition run."""
-    versions = lb.arena_versions(pages) if pages else pd.DataFrame(columns=["sha"])
     rows = []
-    for sha in versions["sha"]:
+    for sha in arena.arena_versions(pages)["sha"]:
         rec = fetcher.store.latest(arena_stream(sha))
         if rec is not None:
             rows.append(RequestStatus.of(
-                ARENA.id, rec.stream, lb.arena_csv_url(ARENA.file_url, sha), fetcher.mode,
+                ARENA.id, rec.stream, arena.arena_csv_url(ARENA.file_url, sha), fetcher.mode,
                 "unchanged" if fetcher.live else "offline", rec))
     return rows
 
@@ -81,25 +81,25 @@ def collect_arena(fetcher: Fetcher):
 def stored_arena_versions(store: SnapshotStore) -> pd.DataFrame:
     """The versions of the newest stored listing pages (offline read, no request)."""
     _, _, pages = collect_arena_listing(Fetcher("offline", store))
-    return lb.arena_versions(pages)
+    return arena.arena_versions(pages)
 
 
 def collect_livebench(fetcher: Fetcher):
     """Snapshot the LiveBench ``public/`` listing and every release's table and categories
     file. Returns ``(status rows, records, releases)``; ``releases`` is the frame of
-    :func:`assets.leaderboards.arena.livebench_releases` (empty when the listing is
+    :func:`assets.leaderboards.livebench.livebench_releases` (empty when the listing is
     unavailable)."""
     row, rec = fetcher.fetch(LIVEBENCH, f"{LIVEBENCH.id}/listing", LIVEBENCH.url,
                              expect="json_array_nonempty")
     statuses, records = [row], [rec] if rec else []
     if rec is None:
-        return statuses, records, _NO_RELEASES
-    releases = lb.livebench_releases(fetcher.store.read(rec))
+        return statuses, records, pd.DataFrame(columns=livebench.RELEASE_COLUMNS)
+    releases = livebench.livebench_releases(fetcher.store.read(rec))
     for r in releases.itertuples():
         for url in _release_urls(r):
-            name = url.rsplit("/", 1)[-1]
-            row, frec = fetcher.fetch(LIVEBENCH, f"{LIVEBENCH.id}/{name}", url,
-                                      expect="csv" if name.endswith(".csv") else "json")
+            stream = _release_stream(url)
+            row, frec = fetcher.fetch(LIVEBENCH, stream, url,
+                                      expect="csv" if stream.endswith(".csv") else "json")
             statuses.append(row)
             if frec is not None:
                 records.append(frec)
@@ -107,8 +107,14 @@ def collect_livebench(fetcher: Fetcher):
 
 
 def _release_urls(release) -> list[str]:
+    """The table and categories URLs of a row of ``livebench_releases``, those present."""
     return [u for u in (release.table_url, release.categories_url)
             if isinstance(u, str) and u and u != "None"]
+
+
+def _release_stream(url: str) -> str:
+    """The snapshot stream of a LiveBench release file (named after the file)."""
+    return f"{LIVEBENCH.id}/{url.rsplit('/', 1)[-1]}"
 
 
 def stored_livebench(store: SnapshotStore) -> list[tuple[str, bytes, bytes]]:
@@ -117,9 +123,8 @@ def stored_livebench(store: SnapshotStore) -> list[tuple[str, bytes, bytes]]:
     _, _, releases = collect_livebench(Fetcher("offline", store))
     out = []
     for r in releases.itertuples():
-        urls = (r.table_url, r.categories_url)
-        recs = [store.latest(f"{LIVEBENCH.id}/{u.rsplit('/', 1)[-1]}")
-                if isinstance(u, str) and u not in ("", "None") else None for u in urls]
-        if all(recs):
+        urls = _release_urls(r)
+        recs = [store.latest(_release_stream(u)) for u in urls]
+        if len(recs) == 2 and all(recs):
             out.append((r.release, store.read(recs[0]), store.read(recs[1])))
     return out

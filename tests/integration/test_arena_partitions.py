@@ -11,15 +11,17 @@ from dagster import DagsterInstance, SensorResult, build_sensor_context
 
 from assets.leaderboards.arena import arena_csv_url
 from assets.leaderboards.assets import arena_partitions, arena_versions_sensor
-from assets.leaderboards.history import history_path
 from assets.leaderboards.snapshots import ARENA
-from pipelines.definitions import defs
+from pipelines.definitions import HISTORIES, defs
 from pipelines.http import HttpSource
 from pipelines.settings import PipelineSettings
 from pipelines.runner import resource_config
 from tests.helpers import run_pipeline, shared_path
 
 COMMITS_PATH = "/" + urlsplit(ARENA.url).netloc + urlsplit(ARENA.url).path
+(ARENA_HISTORY,) = [h for h in HISTORIES if h.table == "arena_scores"]
+#: Where the Parquet IO manager writes one arena partition.
+history_path = ARENA_HISTORY.partition_path
 
 
 def mirror_listing() -> list[dict]:
