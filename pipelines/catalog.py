@@ -7,21 +7,18 @@ Frictionless type, Parquet type (``arrowType``), description and unit, so consum
 whole folder in one file. Nullable integer columns are declared ``number``: frictionless
 reads Parquet through pandas, where they arrive as floats.
 """
-from __future__ import annotations
-
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from dagster import AssetKey, MaterializeResult, MetadataValue, asset
 from frictionless import Package
 
-from collections.abc import Iterable, Mapping
-
-from dagster import AssetKey, MaterializeResult, MetadataValue, asset
-
 from pipelines.fetching import Source
+from pipelines.settings import PipelineSettings
 from pipelines.snapshots import atomic_write
 from pipelines.tables import TableSpec, registry
 
@@ -127,13 +124,12 @@ def datapackage_asset(published: Iterable[AssetKey], sources: Mapping[str, Sourc
         key=AssetKey(["published", "datapackage"]),
         group_name="catalog",
         deps=list(published),
-        required_resource_keys={"settings"},
         description="Frictionless datapackage.json describing every published table, column, "
                     "type, unit, license and source.",
         kinds={"json"},
     )
-    def datapackage(context) -> MaterializeResult:
-        published_dir = context.resources.settings.effective_data_dir() / "published"
+    def datapackage(settings: PipelineSettings) -> MaterializeResult:
+        published_dir = settings.effective_data_dir() / "published"
         path, descriptor = write_datapackage(published_dir, sources)
         return MaterializeResult(metadata={
             "path": MetadataValue.path(str(path)),

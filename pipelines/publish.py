@@ -15,6 +15,7 @@ The bookkeeping every published asset shares lives here too: :func:`empty_table`
 published empty, saying why), :func:`with_snapshots` (the snapshots a table was built from,
 written into the file metadata) and :class:`Skip` (a partition with nothing to publish).
 """
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -147,20 +148,20 @@ def published_tables(
     deps: Iterable[AssetKey | str] = (),
     code_version: str = CODE_VERSION,
     partitions_def: PartitionsDefinition | None = None,
-    resources: Iterable[str] = ("settings",),
 ):
     """Decorator: ``fn(context, **inputs) -> {table: DataFrame}`` becomes one multi-asset
     publishing each of ``names`` (each validated by its own suite, written or kept on its
     own). ``ins`` names other published tables loaded as DataFrames (keyword arguments of
-    ``fn``); ``deps`` are upstream assets read by other means (snapshot assets). ``fn`` may
-    use ``context.resources.settings`` (:class:`pipelines.settings.PipelineSettings`).
+    ``fn``); ``deps`` are upstream assets read by other means (snapshot assets). Resources are typed
+    parameters of ``fn`` (``settings: PipelineSettings``, ``http: HttpSource``), as in every
+    asset and sensor of the project: the asset takes ``fn``'s signature, so Dagster passes
+    them.
 
     A table whose source has no snapshot yet (offline, fresh checkout) is published empty:
     ``fn`` returns :func:`empty_table`; the suite check then passes as skipped, and the
     reason is in the check and output metadata. With ``partitions_def`` each run publishes
     one partition (the IO manager's history layout); ``fn`` may return :class:`Skip`, and a
-    critical failure fails the partition run. ``resources`` are the resource keys ``fn``
-    uses through ``context.resources``.
+    critical failure fails the partition run.
     """
     names = list(names)
     specs = {n: table(n) for n in names}
@@ -169,7 +170,15 @@ def published_tables(
         raise ValueError(f"published_tables {names}: tables of different groups {groups}")
 
     def decorate(fn: Callable[..., dict[str, pd.DataFrame]]):
-        @multi_asset(
+        def _published(context: AssetExecutionContext, **inputs):
+            frames = fn(context, **inputs)
+            for n in names:
+                yield from _audit(context, n, frames[n],
+                                  raise_on_failure=partitions_def is not None)
+
+        _published.__doc__ = fn.__doc__
+        _published.__signature__ = inspect.signature(fn)  # typed resources and inputs
+        asset = multi_asset(
             name="published__" + "__".join(names),
             group_name=groups.pop(),
             outs={
@@ -191,21 +200,13 @@ def published_tables(
             ins={n: AssetIn(key=published_key(n)) for n in ins},
             deps=list(deps),
             partitions_def=partitions_def,
-            required_resource_keys=set(resources),
             check_specs=[AssetCheckSpec(
                 name="expectation_suite", asset=published_key(n), blocking=True,
                 description=f"GX suite expectations/{n}.json (critical failures block "
                             "publishing)",
             ) for n in names],
         )
-        def _published(context: AssetExecutionContext, **inputs):
-            frames = fn(context, **inputs)
-            for n in names:
-                yield from _audit(context, n, frames[n],
-                                  raise_on_failure=partitions_def is not None)
-
-        _published.__doc__ = fn.__doc__
-        return _published
+        return asset(_published)
 
     return decorate
 
@@ -217,7 +218,6 @@ def published_table(
     deps: Iterable[AssetKey | str] = (),
     code_version: str = CODE_VERSION,
     partitions_def: PartitionsDefinition | None = None,
-    resources: Iterable[str] = ("settings",),
 ):
     """Decorator: ``fn(context, **inputs) -> DataFrame`` becomes the published asset ``name``
     (see :func:`published_tables` for the arguments, empty tables and partitions)."""
@@ -227,7 +227,8 @@ def published_table(
             return {name: fn(context, **inputs)}
 
         one.__doc__ = fn.__doc__
+        one.__signature__ = inspect.signature(fn)
         return published_tables([name], ins=ins, deps=deps, code_version=code_version,
-                                partitions_def=partitions_def, resources=resources)(one)
+                                partitions_def=partitions_def)(one)
 
     return decorate

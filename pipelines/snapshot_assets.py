@@ -33,7 +33,9 @@ from pipelines.fetching import (
     read_status,
     write_status,
 )
+from pipelines.http import HttpSource
 from pipelines.publish import published_table
+from pipelines.settings import PipelineSettings
 from pipelines.snapshots import SnapshotRecord
 
 #: ``collect(fetcher) -> (status rows, snapshot records in use)`` of one source.
@@ -71,7 +73,6 @@ def snapshot_asset(source: Source, collect: Collect):
         description=(f"Raw snapshot(s) of {source.title} ({source.publisher}); "
                      f"license: {source.license}. Cite as: {source.citation} Live mode "
                      "fetches, offline mode uses the newest local snapshot."),
-        required_resource_keys={"settings", "http"},
         check_specs=[AssetCheckSpec(
             name="upstream_available", asset=key,
             description="Every URL of the source answered (live) or has a local snapshot "
@@ -82,10 +83,10 @@ def snapshot_asset(source: Source, collect: Collect):
         kinds={"http"},
         freshness_policy=SNAPSHOT_FRESHNESS,
     )
-    def _snapshot(context: AssetExecutionContext):
-        settings = context.resources.settings
+    def _snapshot(context: AssetExecutionContext, settings: PipelineSettings,
+                  http: HttpSource):
         mode = settings.effective_mode()
-        with Fetcher(mode, settings.snapshots(), context.resources.http) as fetcher:
+        with Fetcher(mode, settings.snapshots(), http) as fetcher:
             statuses, records = collect(fetcher)
         write_status(settings.status_dir(), sid, statuses)
         for s in statuses:
@@ -126,8 +127,8 @@ def source_status_asset(sources: Iterable[Source]):
     ids = [s.id for s in sources]
 
     @published_table(SOURCE_STATUS.name, deps=[snapshot_key(i) for i in ids])
-    def source_status(context: AssetExecutionContext):
+    def source_status(context: AssetExecutionContext, settings: PipelineSettings):
         """One row per source request of the last run (from ``<data_dir>/status``)."""
-        return read_status(context.resources.settings.status_dir(), ids)
+        return read_status(settings.status_dir(), ids)
 
     return source_status

@@ -12,6 +12,7 @@ from dagster import AssetExecutionContext
 from pipelines.fetching import latest_snapshot_body
 from pipelines.publish import empty_table, published_table, with_snapshots
 from pipelines.snapshot_assets import snapshot_key
+from pipelines.settings import PipelineSettings
 
 
 def no_snapshot_reason(source_id: str) -> str:
@@ -25,8 +26,8 @@ def parsed_snapshot_table(name: str, source_id: str,
     ``source_id`` (published empty, saying why, when there is no snapshot)."""
 
     @published_table(name, deps=[snapshot_key(source_id)])
-    def _parsed(context: AssetExecutionContext) -> pd.DataFrame:
-        hit = latest_snapshot_body(context.resources.settings.snapshots(), source_id)
+    def _parsed(context: AssetExecutionContext, settings: PipelineSettings) -> pd.DataFrame:
+        hit = latest_snapshot_body(settings.snapshots(), source_id)
         if hit is None:
             return empty_table(name, no_snapshot_reason(source_id))
         body, rec = hit

@@ -58,9 +58,9 @@ livebench_snapshot = snapshot_asset(LIVEBENCH, lambda fetcher: collect_livebench
 
 
 @published_table("arena_versions", deps=[snapshot_key(ARENA.id)])
-def arena_versions(context: AssetExecutionContext) -> pd.DataFrame:
+def arena_versions(context: AssetExecutionContext, settings: PipelineSettings) -> pd.DataFrame:
     """One row per arena version, from the stored commits listing."""
-    store = context.resources.settings.snapshots()
+    store = settings.snapshots()
     _, records, pages = collect_arena_listing(Fetcher("offline", store))
     if not pages:
         return empty_table("arena_versions", "no stored commits listing of the arena CSV")
@@ -68,11 +68,10 @@ def arena_versions(context: AssetExecutionContext) -> pd.DataFrame:
 
 
 @published_table("arena_scores", partitions_def=arena_partitions,
-                 deps=[published_key("arena_versions")], resources=("settings", "http"))
-def arena_scores(context: AssetExecutionContext):
+                 deps=[published_key("arena_versions")])
+def arena_scores(context: AssetExecutionContext, settings: PipelineSettings, http: HttpSource):
     """Fetch, parse and publish one arena version (the partition key)."""
     version = context.partition_key
-    settings = context.resources.settings
     store = settings.snapshots()
     versions = stored_arena_versions(store)
     row = versions[versions["version"] == version]
@@ -80,7 +79,7 @@ def arena_scores(context: AssetExecutionContext):
         raise ValueError(f"arena version {version}: not in the stored commits listing "
                          f"({len(versions)} versions known); run discovery first")
     sha = row["sha"].iloc[0]
-    with Fetcher(settings.effective_mode(), store, context.resources.http) as fetcher:
+    with Fetcher(settings.effective_mode(), store, http) as fetcher:
         status, rec = fetcher.fetch(ARENA, arena_stream(sha),
                                     arena.arena_csv_url(ARENA.file_url, sha),
                                     refetch=False, expect="csv")
@@ -97,27 +96,30 @@ def arena_scores(context: AssetExecutionContext):
 
 
 @published_table("arena_scores_latest", deps=[ARENA_SCORES_KEY])
-def arena_scores_latest(context: AssetExecutionContext) -> pd.DataFrame:
+def arena_scores_latest(context: AssetExecutionContext,
+                        settings: PipelineSettings) -> pd.DataFrame:
     """The newest arena version, with its date."""
-    history = read_arena_history(context.resources.settings.effective_data_dir())
+    history = read_arena_history(settings.effective_data_dir())
     if history.empty:
         return empty_table("arena_scores_latest", "no arena partition materialized yet")
     return arena.arena_scores_latest(history)
 
 
 @published_table("arena_rank_changes", deps=[ARENA_SCORES_KEY])
-def arena_rank_changes(context: AssetExecutionContext) -> pd.DataFrame:
+def arena_rank_changes(context: AssetExecutionContext,
+                       settings: PipelineSettings) -> pd.DataFrame:
     """Rank and score changes between consecutive arena versions."""
-    history = read_arena_history(context.resources.settings.effective_data_dir())
+    history = read_arena_history(settings.effective_data_dir())
     if history["snapshot_date"].nunique() < 2:
         return empty_table("arena_rank_changes", "fewer than two arena versions materialized")
     return arena.arena_rank_changes(history)
 
 
 @published_table("livebench_scores", deps=[snapshot_key(LIVEBENCH.id)])
-def livebench_scores(context: AssetExecutionContext) -> pd.DataFrame:
+def livebench_scores(context: AssetExecutionContext,
+                     settings: PipelineSettings) -> pd.DataFrame:
     """Task scores of every LiveBench release whose files are stored."""
-    releases = stored_livebench(context.resources.settings.snapshots())
+    releases = stored_livebench(settings.snapshots())
     if not releases:
         return empty_table("livebench_scores", "no stored LiveBench release")
     return pd.concat([livebench.parse_livebench(table_csv, categories, release)

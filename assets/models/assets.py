@@ -24,6 +24,7 @@ from assets.registry import load_models, load_sources
 from pipelines.fetching import latest_snapshot_body
 from pipelines.publish import empty_table, published_key, published_table, with_snapshots
 from pipelines.snapshot_assets import snapshot_asset, snapshot_key
+from pipelines.settings import PipelineSettings
 
 SOURCES = load_sources()
 CARD_SOURCE_IDS = tuple(CARD_SOURCES)
@@ -53,14 +54,15 @@ def _card_cells(store, sid: str):
 
 
 @published_table("benchmark_results", deps=[snapshot_key(s) for s in CARD_SOURCE_IDS])
-def benchmark_results(context: AssetExecutionContext) -> pd.DataFrame:
+def benchmark_results(context: AssetExecutionContext,
+                      settings: PipelineSettings) -> pd.DataFrame:
     """Every cell of every benchmark table of the four model cards.
 
     Raises:
         ModelCardError: a card snapshot yields no benchmark table (the last good
         benchmark_results file stays).
     """
-    store = context.resources.settings.snapshots()
+    store = settings.snapshots()
     frames, used = [], []
     for sid in CARD_SOURCE_IDS:
         hit = _card_cells(store, sid)
@@ -88,9 +90,9 @@ def unmatched_model_names(benchmark_results: pd.DataFrame) -> AssetCheckResult:
 
 
 @published_table("hf_model_info", deps=[snapshot_key(HUB.id)])
-def hf_model_info(context: AssetExecutionContext) -> pd.DataFrame:
+def hf_model_info(context: AssetExecutionContext, settings: PipelineSettings) -> pd.DataFrame:
     """Hugging Face Hub model info of the open models (repos that answered)."""
-    store = context.resources.settings.snapshots()
+    store = settings.snapshots()
     rows, used = [], []
     for stream, url in hub_streams(HUB):
         hit = latest_snapshot_body(store, stream)

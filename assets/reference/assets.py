@@ -10,6 +10,7 @@ from assets.reference.figures import load_reference
 from assets.reference.tables import REFERENCE_TABLES
 from pipelines.io_managers import SOURCE_SNAPSHOTS_ATTR
 from pipelines.publish import published_table
+from pipelines.settings import PipelineSettings
 
 
 def _reference_asset(name: str):
@@ -27,11 +28,12 @@ def _reference_asset(name: str):
                  ins=["benchmark_figures", "patent_figures", "benchmark_results",
                       "livebench_summary", "patent_families"],
                  deps=[ARENA_SCORES_KEY])
-def reference_agreement(context: AssetExecutionContext, benchmark_figures: pd.DataFrame,
+def reference_agreement(context: AssetExecutionContext, settings: PipelineSettings,
+                        benchmark_figures: pd.DataFrame,
                         patent_figures: pd.DataFrame, benchmark_results: pd.DataFrame,
                         livebench_summary: pd.DataFrame, patent_families: pd.DataFrame):
     """Each reference figure next to the value computed from its primary source."""
-    history = read_arena_history(context.resources.settings.effective_data_dir())
+    history = read_arena_history(settings.effective_data_dir())
     out = agreement_rows(benchmark_figures, patent_figures, benchmark_results, history,
                          livebench_summary, patent_families)
     counts = out["status"].value_counts().to_dict()
