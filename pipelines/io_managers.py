@@ -3,7 +3,7 @@
 ``<data_dir>/published/<table>.parquet``, or for a partitioned table (a spec with a
 ``partition_column``) one hive folder per partition,
 ``<data_dir>/published/history/<table>/<partition_column>=<key>/part-0.parquet``, with the explicit pyarrow schema of the table's
-spec (``pipelines/schemas.py``), zstd, statistics on, one row group, rows sorted by the
+spec (``pipelines/tables.py``), zstd, statistics on, one row group, rows sorted by the
 primary key. File-level metadata: title, description, license, primary key, sources,
 source snapshots and pipeline version; field-level: description and unit. The file is
 written to a temporary name in the same folder and ``os.replace``-d, so a reader never

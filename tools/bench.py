@@ -1,6 +1,6 @@
 """Benchmarks (``make bench``): ratios measured side by side, never asserted in tests.
 
-1. The patent-level step: :func:`assets.patents.family_offices` (pyarrow, columnar) on the
+1. The patent-level step: :func:`assets.patents.patentdb.family_offices` (pyarrow, columnar) on the
    real CSET/1790 zip (76 MB CSV) against a plain pandas baseline doing the same counts
    (``pd.read_csv`` + groupby), runs interleaved, median of N each, with the speed ratio
    and each one's peak resident memory (measured in a child process).

@@ -5,7 +5,7 @@ Usage: ``python -m tools.import_reference [SHARED_REFERENCE_DIR]``
 Each CSV becomes a YAML file in the project's own format: the citations (publisher, title,
 url) are written once in a ``citations`` block; each figure names its citation by id and keeps
 its locator (where in the document), its status (how sure the figure is) and its note.
-``tests/test_reference.py`` checks the YAML against the CSVs whenever ``../shared`` is
+``tests/unit/reference/test_figures.py`` checks the YAML against the CSVs whenever ``../shared`` is
 present, so nothing drifts.
 """
 from __future__ import annotations

@@ -138,7 +138,7 @@ def report_markdown(claims: pd.DataFrame, evidence: pd.DataFrame,
         "# The article's claims, re-checked",
         "",
         f"Checked {checked} by ai-numbers from its published tables. Each verdict is computed "
-        "by the claim's rule (`assets/claims.yaml`); the evidence rows are in "
+        "by the claim's rule (`assets/claims/claims.yaml`); the evidence rows are in "
         "`claim_evidence.parquet`.",
         "",
         f"![verdicts]({verdict_png})",

@@ -20,7 +20,7 @@ TABLES = register(
         primary_key=("claim_id",),
         license="CC BY 4.0 (this project's verdicts); evidence under its sources' licenses",
         columns=(
-            Column("claim_id", STR, "Stable claim id (assets/claims.yaml)", nullable=False),
+            Column("claim_id", STR, "Stable claim id (assets/claims/claims.yaml)", nullable=False),
             Column("claim", STR, "What the article says (English paraphrase)", nullable=False),
             Column("claimed_value", STR, "The value as the article states it", nullable=False),
             Column("claimed_unit", STR, "Unit or kind of the claimed value", nullable=False),
@@ -30,7 +30,7 @@ TABLES = register(
             Column("evidence_unit", STR, "Unit of evidence_value"),
             Column("evidence_text", STR, "Non-numeric headline evidence (a date, a license)"),
             Column("verdict", STR, "supported, partly_supported, contradicted, disputed or "
-                   "unverifiable (meanings in assets/claims.yaml)", nullable=False),
+                   "unverifiable (meanings in assets/claims/claims.yaml)", nullable=False),
             Column("explanation", STR, "One-line explanation written by the rule",
                    nullable=False),
             Column("evidence_kind", STR, "primary_data, primary_text, secondary_report or none",

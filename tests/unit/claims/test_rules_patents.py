@@ -3,7 +3,7 @@
 Each rule runs on the reference tables alone (a fresh offline clone) and on small hand-made
 primary tables. Expected verdicts follow from the numbers by hand, written out in comments
 (reference numbers read from assets/reference/patent_figures.yaml by eye; precisions from
-assets/claims.yaml).
+assets/claims/claims.yaml).
 """
 from __future__ import annotations
 

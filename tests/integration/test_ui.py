@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-PROJECT = Path(__file__).resolve().parents[1]
+from tests.helpers import PROJECT
 
 
 def free_port() -> int:

@@ -125,7 +125,7 @@ def test_bad_settings_exit_2_with_one_line(tmp_path):
     import sys
     from pathlib import Path
 
-    project = Path(__file__).resolve().parents[1]
+    from tests.helpers import PROJECT as project
     for var, value, words in [("AI_NUMBERS_MODE", "foo", "expected one of"),
                               ("AI_NUMBERS_UPSTREAM_MIRROR", "not-a-url", "not an http(s) URL"),
                               ("AI_NUMBERS_DATA_DIR", str(tmp_path / "f" / "x"), "cannot write")]:
