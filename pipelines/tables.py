@@ -25,6 +25,10 @@ class Column:
 
     ``type`` is the pyarrow type written to Parquet; ``unit`` is stored as field metadata
     (``None`` for identifiers and text); ``nullable=False`` is enforced when writing.
+    ``max_null_fraction`` is the null budget of a nullable column: the largest share of
+    null values (0-1) its table's suite lets through (``1.0``: nulls are legitimate there,
+    e.g. an unmatched ``model_id``; lower where a null means a parser lost a value, e.g.
+    ``livebench_scores.score``). Checked by a generated expectation (:mod:`pipelines.quality`).
     """
 
     name: str
@@ -32,6 +36,7 @@ class Column:
     description: str
     unit: str | None = None
     nullable: bool = True
+    max_null_fraction: float = 1.0
 
     def arrow_field(self) -> pa.Field:
         """The pyarrow field with ``description`` and ``unit`` as field-level metadata."""
