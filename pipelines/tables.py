@@ -71,6 +71,16 @@ class TableSpec:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    @property
+    def schema_version(self) -> str:
+        """A short hash (16 hex) of the column names, types and nullability: it changes when
+        a column is added, removed, renamed or retyped, and is written into each file's
+        metadata (``schema_version``) so files written under an older spec are found."""
+        import hashlib
+
+        text = json.dumps([[c.name, str(c.type), c.nullable] for c in self.columns])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
     def arrow_schema(self, file_metadata: dict[str, str] | None = None) -> pa.Schema:
         """The explicit pyarrow schema, with file-level key-value metadata."""
         meta = {
@@ -79,6 +89,7 @@ class TableSpec:
             "license": self.license,
             "primary_key": json.dumps(list(self.primary_key)),
             "sources": json.dumps(list(self.sources)),
+            "schema_version": self.schema_version,
         }
         meta.update(file_metadata or {})
         return pa.schema([c.arrow_field() for c in self.columns], metadata=meta)
