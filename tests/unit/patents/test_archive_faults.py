@@ -62,3 +62,15 @@ def test_unreadable_count_names_the_column_and_the_value(value):
         parse_cat_zip(cat_zip(apps=apps), "cat.zip")
     msg = str(err.value)
     assert "'num_patent_applications'" in msg and repr(value) in msg
+
+
+@pytest.mark.parametrize("line, column", [
+    ("United States,All,2019,7,True,extra\n", None),
+    ("United States,All,2019,7\n", "complete"),
+])
+def test_ragged_cat_row_is_refused_not_dropped(line, column):
+    with pytest.raises(PatentSourceError) as err:
+        parse_cat_zip(cat_zip(apps=APPS + line), "cat.zip")
+    assert "patents_yearly_applications.csv" in str(err.value)
+    if column:
+        assert f"column {column!r}" in str(err.value)
