@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -14,7 +15,13 @@ from dagster import ConfigurableResource
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from pipelines.settings import env_mirror
+from pipelines.settings import env_max_wait_seconds, env_mirror, env_mirror_tokens
+
+#: Debug: each request (URL, whether a token is sent, never the token), each retry, each
+#: server-requested wait and each page link; warnings: a wait refused as too long.
+log = logging.getLogger("pipelines.http")
+#: Default longest server-requested wait (``Retry-After``) obeyed, seconds.
+MAX_WAIT_SECONDS = 120.0
 
 
 USER_AGENT = (
@@ -78,8 +85,12 @@ class HttpSource(ConfigurableResource):
     size (bytes; the download is cut and reported ``failed`` beyond it); conditional GET from
     the previous snapshot's ``ETag`` / ``Last-Modified``; an honest User-Agent; optional
     bearer tokens from the environment (``HF_TOKEN`` for huggingface.co, ``GITHUB_TOKEN`` for
-    api.github.com) that never appear in results, logs or files; and the upstream-mirror
-    rewrite (``mirror``, default ``AI_NUMBERS_UPSTREAM_MIRROR``).
+    api.github.com) that never appear in results, logs or files and go to the upstream
+    mirror only with ``AI_NUMBERS_MIRROR_TOKENS=1`` (:func:`token_for`); and the
+    upstream-mirror rewrite (``mirror``, default ``AI_NUMBERS_UPSTREAM_MIRROR``).
+    A server-requested wait longer than ``max_wait_seconds`` fails the request at once
+    (:class:`BoundedRetry`), its error naming the wait asked for. Logs to the ``logging``
+    logger ``pipelines.http`` (debug: requests, retries, waits, page links).
     """
 
     mirror: str | None = None
@@ -90,13 +101,20 @@ class HttpSource(ConfigurableResource):
     backoff_factor: float = 0.5
     backoff_max_seconds: float = 30.0
     max_body_bytes: int = 256 * 1024 * 1024
+    #: Longest ``Retry-After`` obeyed (seconds); 0 means ``AI_NUMBERS_MAX_WAIT_SECONDS``,
+    #: else :data:`MAX_WAIT_SECONDS`. A longer one fails the request at once.
+    max_wait_seconds: float = 0.0
+
+    def effective_max_wait(self) -> float:
+        return self.max_wait_seconds or env_max_wait_seconds() or MAX_WAIT_SECONDS
 
     def effective_mirror(self) -> str | None:
         return self.mirror.rstrip("/") if self.mirror else env_mirror()
 
     def session(self) -> requests.Session:
         """A session with the retry policy mounted for http and https."""
-        retry = Retry(
+        retry = BoundedRetry(
+            max_wait_seconds=self.effective_max_wait(),
             total=self.retries,
             connect=self.retries,
             read=min(self.read_retries, self.retries),
@@ -130,10 +148,11 @@ class HttpSource(ConfigurableResource):
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        token_env = TOKEN_ENV_BY_HOST.get(urlsplit(url).netloc)
-        token = os.environ.get(token_env) if token_env else None
+        token = token_for(url, target)
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        log.debug("GET %s%s%s", target, f" (for {url})" if target != url else "",
+                  " with a bearer token" if token else "")
         own = session is None
         session = session or self.session()
         result = FetchResult(url=url, requested_url=target, status="failed")
@@ -155,8 +174,11 @@ class HttpSource(ConfigurableResource):
                 if resp.status_code == 304:
                     result.status = "not_modified"
                     return result
+                if result.link:
+                    log.debug("page links of %s: %s", target, result.link)
                 if not 200 <= resp.status_code < 300:
-                    result.error = f"HTTP {resp.status_code} {resp.reason or ''}".strip()
+                    result.error = _status_error(resp)
+                    log.debug("GET %s failed: %s", target, result.error)
                     return result
                 declared = resp.headers.get("Content-Length")
                 if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
@@ -173,15 +195,95 @@ class HttpSource(ConfigurableResource):
                     chunks.append(chunk)
                 result.body = b"".join(chunks)
                 result.status = "fetched"
+                log.debug("GET %s: HTTP %s, %d bytes", target, resp.status_code, size)
                 return result
+        except WaitTooLong as exc:
+            result.error = _scrub(str(exc), token)
+            result.http_status = exc.status
+            log.warning("GET %s: %s", target, result.error)
+            return result
         except requests.RequestException as exc:
             result.error = _scrub(f"{type(exc).__name__}: {exc}", token)
+            log.debug("GET %s failed: %s", target, result.error)
             if isinstance(exc, (requests.ConnectionError, requests.Timeout)):
                 _UNRESPONSIVE[host] = time.monotonic()  # hangs or refuses: fail fast for now
             return result
         finally:
             if own:
                 session.close()
+
+
+def token_for(url: str, target: str) -> str | None:
+    """The bearer token to send with a GET of ``url`` requested at ``target``, or None.
+
+    A token belongs to one host (:data:`TOKEN_ENV_BY_HOST`): it is sent only when ``url``'s
+    host is that host, and, when ``target`` is another host (the upstream mirror), only when
+    ``AI_NUMBERS_MIRROR_TOKENS=1`` says the mirror may have it."""
+    token_env = TOKEN_ENV_BY_HOST.get(urlsplit(url).netloc)
+    if not token_env:
+        return None
+    if urlsplit(target).netloc != urlsplit(url).netloc and not env_mirror_tokens():
+        return None
+    return os.environ.get(token_env) or None
+
+
+class WaitTooLong(Exception):
+    """The server asked for a wait (``Retry-After``) longer than the client obeys. Not an
+    ``OSError`` (as ``requests`` errors are), so it is not taken for a connection error."""
+
+    def __init__(self, status: int, asked: float, limit: float, header: str):
+        self.status, self.asked, self.limit = status, asked, limit
+        super().__init__(
+            f"HTTP {status}: server asked to wait {asked:.0f} s (Retry-After: {header}), "
+            f"longer than the {limit:.0f} s this client waits (max_wait_seconds, "
+            f"AI_NUMBERS_MAX_WAIT_SECONDS); not retried")
+
+
+class BoundedRetry(Retry):
+    """urllib3 ``Retry`` whose server-requested waits (``Retry-After``, seconds or an HTTP
+    date) are bounded by ``max_wait_seconds``: a longer one raises :class:`WaitTooLong`
+    at once instead of sleeping. Retries and waits are logged at debug level."""
+
+    def __init__(self, *args, max_wait_seconds: float = MAX_WAIT_SECONDS, **kwargs):
+        kwargs.setdefault("retry_after_max", 10**9)  # the true wait asked; bounded below
+        super().__init__(*args, **kwargs)
+        self.max_wait_seconds = max_wait_seconds
+
+    def new(self, **kw):
+        new = super().new(**kw)
+        new.max_wait_seconds = self.max_wait_seconds
+        return new
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None,
+                  _stacktrace=None):
+        status = response.status if response is not None else None
+        log.debug("retrying %s %s after %s (%d retries used)", method, url,
+                  f"HTTP {status}" if status else type(error).__name__, len(self.history) + 1)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+    def sleep_for_retry(self, response) -> bool:
+        asked = self.get_retry_after(response)
+        if asked is None:
+            return False
+        if asked > self.max_wait_seconds:
+            raise WaitTooLong(response.status, asked, self.max_wait_seconds,
+                              response.headers.get("Retry-After", ""))
+        log.debug("server asked to wait %.1f s (Retry-After); waiting", asked)
+        time.sleep(asked)
+        return True
+
+    def _sleep_backoff(self) -> None:
+        backoff = self.get_backoff_time()
+        if backoff > 0:
+            log.debug("backing off %.1f s before the next try", backoff)
+        super()._sleep_backoff()
+
+
+def _status_error(resp: requests.Response) -> str:
+    """``HTTP 429 Too Many Requests`` plus the wait the server asked for, if any."""
+    text = f"HTTP {resp.status_code} {resp.reason or ''}".strip()
+    asked = resp.headers.get("Retry-After")
+    return f"{text} (server asked to wait: Retry-After: {asked})" if asked else text
 
 
 def _scrub(text: str, secret: str | None) -> str:

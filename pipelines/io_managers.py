@@ -5,7 +5,8 @@
 ``<data_dir>/published/history/<table>/<partition_column>=<key>/part-0.parquet``, with the explicit pyarrow schema of the table's
 spec (``pipelines/tables.py``), zstd, statistics on, one row group, rows sorted by the
 primary key. File-level metadata: title, description, license, primary key, sources,
-source snapshots and pipeline version; field-level: description and unit. The file is
+source snapshots, pipeline version and the spec's ``schema_version`` (history partitions
+written under another one are migrated by :func:`migrate_partitions`); field-level: description and unit. The file is
 written to a temporary name in the same folder and ``os.replace``-d, so a reader never
 sees half a file and a failed run leaves the last good one.
 """
@@ -52,6 +53,61 @@ def write_parquet(df: pd.DataFrame, spec: TableSpec, path: Path) -> pa.Table:
     }
     arrow = spec.conform(df, file_metadata=file_meta)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomically(arrow, path)
+    return arrow
+
+
+def migrate_partitions(data_dir: Path, spec: TableSpec) -> list[Path]:
+    """Rewrite every history partition file of ``spec``'s table written under another
+    spec version (file metadata ``schema_version``, absent in files older than it), so
+    DuckDB, Polars and pyarrow reads of the hive history see one schema.
+
+    Each stale file is cast to the current schema: a column added since is null, a column
+    removed since is dropped, a retyped column is cast; its other file metadata (sources,
+    snapshots) is kept; the rewrite is atomic (temporary file, ``os.replace``).
+
+    Returns the files rewritten (none when the table has no history folder).
+
+    Raises:
+        SchemaError: a column cannot be cast to its new type or a non-nullable column added
+            since has no value (names the file); that file is left as it was.
+    """
+    from pipelines.tables import SchemaError
+
+    folder = Path(data_dir) / "published" / "history" / spec.name
+    done = []
+    for path in sorted(folder.glob("*=*/*.parquet")) if folder.is_dir() else []:
+        meta = pq.read_schema(path).metadata or {}
+        if meta.get(b"schema_version", b"").decode() == spec.schema_version:
+            continue
+        old = pq.ParquetFile(path).read()
+        kept = {k.decode(): v.decode() for k, v in meta.items()
+                if k.decode() in ("source_snapshots", "pipeline")}
+        schema = spec.arrow_schema(kept)
+        arrays = []
+        for field in schema:
+            try:
+                arrays.append(old[field.name].cast(field.type) if field.name in old.column_names
+                              else pa.nulls(old.num_rows, field.type))
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                raise SchemaError(f"{path}: column {field.name!r} cannot be cast to "
+                                  f"{field.type}: {exc}") from exc
+        try:
+            new = pa.Table.from_arrays(arrays, schema=schema).cast(schema, safe=True)
+            new.validate(full=True)
+            for field, arr in zip(schema, arrays):
+                if not field.nullable and arr.null_count:
+                    raise ValueError(f"column {field.name!r} has {arr.null_count} null(s)")
+        except (pa.ArrowInvalid, ValueError) as exc:
+            raise SchemaError(f"{path}: cannot be migrated to the current spec of "
+                              f"{spec.name!r}: {exc}") from exc
+        _write_atomically(new, path)
+        done.append(path)
+    return done
+
+
+def _write_atomically(arrow: pa.Table, path: Path) -> None:
+    """Write ``arrow`` to ``path`` through a temporary file in the same folder."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
@@ -61,7 +117,6 @@ def write_parquet(df: pd.DataFrame, spec: TableSpec, path: Path) -> pa.Table:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return arrow
 
 
 def column_schema(spec: TableSpec) -> TableSchema:

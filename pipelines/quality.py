@@ -109,6 +109,10 @@ def structural_expectations(spec: TableSpec) -> list[dict]:
       before :meth:`TableSpec.conform` puts the columns in the spec's order, and frames
       built with ``reset_index`` or joins legitimately come in another order;
     - ``expect_column_values_to_not_be_null`` for each non-nullable column;
+    - ``expect_column_values_to_not_be_null`` with ``mostly = 1 - max_null_fraction`` for
+      each nullable column with a null budget below 1 (:attr:`Column.max_null_fraction`):
+      a column 60 % or 100 % null fails here even when its range rules pass (GX range
+      expectations skip nulls);
     - ``expect_compound_columns_to_be_unique`` on the primary key (``ignore_row_if`` never:
       a row with a null key column still counts), or ``expect_column_values_to_be_unique``
       for a one-column key.
@@ -125,6 +129,9 @@ def structural_expectations(spec: TableSpec) -> list[dict]:
                exact_match=True)]
     out += [exp("expect_column_values_to_not_be_null", column=c.name)
             for c in spec.columns if not c.nullable]
+    out += [exp("expect_column_values_to_not_be_null", column=c.name,
+                mostly=round(1.0 - c.max_null_fraction, 6))
+            for c in spec.columns if c.nullable and c.max_null_fraction < 1.0]
     key = list(spec.primary_key)
     if len(key) == 1:
         out.append(exp("expect_column_values_to_be_unique", column=key[0]))

@@ -14,7 +14,9 @@ from pathlib import Path
 import pandas as pd
 from dagster import DagsterInstance
 
+from pipelines.io_managers import migrate_partitions
 from pipelines.settings import env_data_dir
+from pipelines.tables import table
 
 
 @dataclass
@@ -114,6 +116,10 @@ def _complete_history(history, data_dir: Path, instance: DagsterInstance,
     summary.new_partitions.extend(new)
     if new:
         instance.add_dynamic_partitions(history.partitions_def.name, new)
+    migrated = migrate_partitions(data_dir, table(history.table))
+    if migrated:
+        log(f"{history.table}: {len(migrated)} partition(s) written under an older spec "
+            "migrated to the current one")
     missing = history.missing(data_dir, versions)
     log(f"{history.table}: {len(versions)} versions known, {len(new)} new partition(s), "
         f"{len(missing)} to materialize")

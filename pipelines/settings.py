@@ -74,3 +74,73 @@ class PipelineSettings(ConfigurableResource):
 
     def status_dir(self) -> Path:
         return self.effective_data_dir() / "status"
+
+
+def _env_number(name: str, kind=float):
+    """``name`` from the environment as a positive ``kind``, or None when unset.
+
+    Raises:
+        SettingsError: set but not a positive number."""
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or value <= 0:
+        raise SettingsError(f"{name}={raw!r}: expected a positive number")
+    return value
+
+
+def env_archive_limits() -> tuple[int | None, float | None]:
+    """``(AI_NUMBERS_MAX_INFLATED_BYTES, AI_NUMBERS_MAX_INFLATE_RATIO)``: limits on one zip
+    member's inflated size (bytes) and inflated/compressed ratio; None where unset (the
+    reader's defaults apply). Raises SettingsError on a value that is not positive."""
+    return _env_number("AI_NUMBERS_MAX_INFLATED_BYTES", int), \
+        _env_number("AI_NUMBERS_MAX_INFLATE_RATIO", float)
+
+
+def env_max_wait_seconds() -> float | None:
+    """``AI_NUMBERS_MAX_WAIT_SECONDS``: the longest server-requested wait (``Retry-After``)
+    the HTTP client obeys, in seconds; None when unset. Raises SettingsError."""
+    return _env_number("AI_NUMBERS_MAX_WAIT_SECONDS", float)
+
+
+def env_mirror_tokens() -> bool:
+    """``AI_NUMBERS_MIRROR_TOKENS``: ``1``/``true``/``yes`` lets ``HF_TOKEN`` and
+    ``GITHUB_TOKEN`` go to the upstream mirror too (off by default: a mirror is another host).
+    Raises SettingsError on another value."""
+    raw = (os.environ.get("AI_NUMBERS_MIRROR_TOKENS") or "").strip().lower()
+    if raw in ("", "0", "false", "no"):
+        return False
+    if raw in ("1", "true", "yes"):
+        return True
+    raise SettingsError(f"AI_NUMBERS_MIRROR_TOKENS={raw!r}: expected 1 or 0")
+
+
+def check_writable(data_dir: str | Path) -> None:
+    """Check, before a run, that the folders it writes can be written: ``data_dir`` itself,
+    its ``snapshots/``, ``status/`` and ``published/`` (each that exists; a missing one must be
+    creatable in its parent).
+
+    Raises:
+        SettingsError: naming the first folder that cannot be written (e.g. a read-only
+            ``published/``) and what to do.
+    """
+    root = Path(data_dir)
+    for folder in (root, root / "snapshots", root / "status", root / "published"):
+        target = folder if folder.exists() else folder.parent
+        if not target.exists():
+            continue
+        if not target.is_dir() or not os.access(target, os.W_OK | os.X_OK):
+            raise SettingsError(
+                f"{folder} is not writable (AI_NUMBERS_DATA_DIR={root}): the run writes its "
+                f"{folder.name}/ there; make it writable or choose another AI_NUMBERS_DATA_DIR")
+        try:
+            probe = target / f".write-check-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise SettingsError(f"{folder} is not writable (AI_NUMBERS_DATA_DIR={root}): "
+                                f"{exc.strerror or exc}") from exc

@@ -25,6 +25,10 @@ class Column:
 
     ``type`` is the pyarrow type written to Parquet; ``unit`` is stored as field metadata
     (``None`` for identifiers and text); ``nullable=False`` is enforced when writing.
+    ``max_null_fraction`` is the null budget of a nullable column: the largest share of
+    null values (0-1) its table's suite lets through (``1.0``: nulls are legitimate there,
+    e.g. an unmatched ``model_id``; lower where a null means a parser lost a value, e.g.
+    ``livebench_scores.score``). Checked by a generated expectation (:mod:`pipelines.quality`).
     """
 
     name: str
@@ -32,6 +36,7 @@ class Column:
     description: str
     unit: str | None = None
     nullable: bool = True
+    max_null_fraction: float = 1.0
 
     def arrow_field(self) -> pa.Field:
         """The pyarrow field with ``description`` and ``unit`` as field-level metadata."""
@@ -66,6 +71,16 @@ class TableSpec:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    @property
+    def schema_version(self) -> str:
+        """A short hash (16 hex) of the column names, types and nullability: it changes when
+        a column is added, removed, renamed or retyped, and is written into each file's
+        metadata (``schema_version``) so files written under an older spec are found."""
+        import hashlib
+
+        text = json.dumps([[c.name, str(c.type), c.nullable] for c in self.columns])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
     def arrow_schema(self, file_metadata: dict[str, str] | None = None) -> pa.Schema:
         """The explicit pyarrow schema, with file-level key-value metadata."""
         meta = {
@@ -74,6 +89,7 @@ class TableSpec:
             "license": self.license,
             "primary_key": json.dumps(list(self.primary_key)),
             "sources": json.dumps(list(self.sources)),
+            "schema_version": self.schema_version,
         }
         meta.update(file_metadata or {})
         return pa.schema([c.arrow_field() for c in self.columns], metadata=meta)

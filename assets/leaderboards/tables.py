@@ -150,7 +150,8 @@ LIVEBENCH_SCORES = TableSpec(
         Column("task", STR, "Task name (a column of the release table)", nullable=False),
         Column("category", STR, "Category of the task in the release's categories file "
                "(null: listed by no category)"),
-        Column("score", FLOAT, "Task score (null: no value in the table)", unit="score 0-100"),
+        Column("score", FLOAT, "Task score (null: no value in the table)", unit="score 0-100",
+               max_null_fraction=0.05),  # real releases: at most 0.1 % null
     ),
 )
 

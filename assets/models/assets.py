@@ -69,6 +69,9 @@ def benchmark_results(context: AssetExecutionContext,
         if hit is None:
             context.log.warning(f"benchmark_results: no snapshot of {sid}; its cells are absent")
             continue
+        for table, line, why in hit[0].attrs.get("set_aside_rows", []):
+            context.log.warning(f"benchmark_results: {sid}, table {table!r}: row {line!r} "
+                                f"set aside: {why}")
         frames.append(hit[0])
         used.append(hit[1])
     if not frames:

@@ -22,7 +22,9 @@ Rules for reading a card (stated here once, applied to every card):
    table). In a table whose benchmarks are rows, a row with no numeric cell is a model
    attribute row (``Architecture``, ``# Total Params``) and is skipped; a row whose model
    cells are all empty is a category heading (Qwen's ``***General Tasks***``); a row mixing
-   numbers and other text is an error.
+   numbers and other text is an error; a row whose model cells are only dashes is kept, its
+   scores null. A markdown row with more or fewer cells than its header is set aside
+   (``df.attrs["set_aside_rows"]``), never trimmed or padded.
 4. ``-`` (or an empty cell) is a null value; bold (``**x**``, ``<strong>``) is kept as the
    ``bold`` flag; footnote marks (``*``, ``†``, ``‡``, ``§``, superscripts, ``<sup>``) are
    stripped into ``footnote``; an empty category cell carries the category above it.
@@ -191,7 +193,8 @@ def parse_model_card(
         ``unit``; null for ``-``), ``higher_is_better``, ``bold`` (bool), ``scale_max``
         (float64). Primary key :data:`BENCHMARK_KEY`. ``df.attrs["skipped_tables"]`` lists
         ``(table, reason)`` for tables that are not benchmark tables and
-        ``df.attrs["skipped_rows"]`` the model-attribute rows.
+        ``df.attrs["skipped_rows"]`` the model-attribute rows; ``df.attrs["set_aside_rows"]``
+        lists ``(table, row source, reason)`` for rows not read (wrong number of cells).
 
     Raises:
         ModelCardError: a value cell mixes text and numbers where scores are expected, a
@@ -202,6 +205,8 @@ def parse_model_card(
     rows: list[dict] = []
     skipped_tables: list[tuple[str, str]] = []
     skipped_rows: list[tuple[str, str]] = []
+    set_aside = [(name, line, why) for raw, name in zip(tables, _table_names(tables))
+                 for line, why in raw.set_aside]
     for raw, name in zip(tables, _table_names(tables)):
         ctx = _TableContext(source_document, name, f"{source_document}, table {name!r}",
                             _variant(raw.headings, default_variant), evaluator)
@@ -211,6 +216,7 @@ def parse_model_card(
     df = _cells_frame(rows, source_document)
     df.attrs["skipped_tables"] = skipped_tables
     df.attrs["skipped_rows"] = skipped_rows
+    df.attrs["set_aside_rows"] = set_aside
     return df
 
 
@@ -320,12 +326,15 @@ def _benchmark_label(text: str, cells: dict[int, Cell], roles: dict[int, str],
 
 
 def _has_scores(values: list[Cell], label: Cell, where: str) -> bool:
-    """Whether a row's model cells hold scores (rule 3): False for a model-attribute row
-    (no number).
+    """Whether a row's model cells hold scores (rule 3): True for numbers and dashes (a
+    row of dashes only is kept, its scores null), False for a model-attribute row (text,
+    no number).
 
     Raises:
         ModelCardError: numbers mixed with other text."""
     non_dash = [v.text for v in values if v.text not in _DASHES]
+    if not non_dash:
+        return True
     numeric = [t for t in non_dash if _is_number(t)]
     if not numeric:
         return False

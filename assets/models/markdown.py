@@ -9,7 +9,7 @@ Plain functions: text in, :class:`RawTable` out. Cell cleaning (rule 4 of
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import lxml.html
 from markdown_it import MarkdownIt
@@ -46,10 +46,13 @@ def _clean(text: str, bold: bool = False, sup: str | None = None) -> Cell:
 
 @dataclass
 class RawTable:
-    """A table found in a card: its heading path (outermost first) and its grid of cells."""
+    """A table found in a card: its heading path (outermost first), its grid of cells, and
+    the rows set aside as ``(row text, reason)`` (a markdown row with more or fewer cells
+    than the header: never trimmed or padded silently)."""
 
     headings: list[str]
     rows: list[list[Cell]]
+    set_aside: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _inline_cell(inline) -> Cell:
@@ -83,7 +86,7 @@ def _html_grid(fragment: str, where: str) -> list[list[Cell]]:
         table = lxml.html.fromstring(fragment)
     except Exception as exc:  # lxml raises several types on broken markup
         raise ModelCardError(f"{where}: HTML table does not parse: {exc}") from exc
-    trs = list(table.iter("tr"))
+    trs = _own_rows(table)
     grid: dict[tuple[int, int], Cell] = {}
     for r, tr in enumerate(trs):
         c = 0
@@ -92,6 +95,7 @@ def _html_grid(fragment: str, where: str) -> list[list[Cell]]:
                 continue
             while (r, c) in grid:
                 c += 1
+            _flatten_nested_tables(td)
             sups = [s.text_content().strip() for s in td.iter("sup")]
             for s in list(td.iter("sup")):
                 s.drop_tree()
@@ -116,6 +120,77 @@ def _html_grid(fragment: str, where: str) -> list[list[Cell]]:
     return [[grid.get((r, c), Cell("")) for c in range(width)] for r in range(len(trs))]
 
 
+def _own_rows(table) -> list:
+    """The ``<tr>`` of ``table`` itself (under ``thead``/``tbody``/``tfoot`` or directly),
+    not those of a table nested in one of its cells."""
+    own = []
+    for tr in table.iter("tr"):
+        parent = tr.getparent()
+        while parent is not None and parent.tag != "table":
+            parent = parent.getparent()
+        if parent is table:
+            own.append(tr)
+    return own
+
+
+def _flatten_nested_tables(td) -> None:
+    """Replace each table nested in cell ``td`` by the text of its cells, space-separated
+    (a one-cell inner table becomes that cell's text; several cells give text that is not a
+    single number, which the card reader rejects by name rather than losing)."""
+    while (inner := td.find(".//table")) is not None:
+        texts = [" ".join(c.text_content().split()) for c in inner.iter("td", "th")]
+        span = lxml.html.Element("span")
+        span.text = " " + " ".join(t for t in texts if t) + " "
+        span.tail = inner.tail
+        inner.getparent().replace(inner, span)
+
+
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _source_cells(line: str) -> int:
+    """The number of cells a markdown table row's source line has (unescaped ``|``
+    separators; the leading and trailing pipes are optional)."""
+    parts = _PIPE.split(line.strip())
+    if parts and parts[0].strip() == "":
+        parts = parts[1:]
+    if parts and parts[-1].strip() == "" and line.strip().endswith("|"):
+        parts = parts[:-1]
+    return len(parts)
+
+
+def _markdown_table(tokens, i: int, lines: list[str]) -> tuple[RawTable, int]:
+    """The markdown table starting at ``tokens[i]`` (``table_open``) and the index of its
+    ``table_close``. A body row whose source line has more or fewer cells than the header
+    is set aside with a reason (markdown-it would trim or pad it)."""
+    rows: list[list[Cell]] = []
+    set_aside: list[tuple[str, str]] = []
+    row: list[Cell] | None = None
+    width = None
+    line = None
+    while tokens[i].type != "table_close":
+        t = tokens[i]
+        if t.type == "tr_open":
+            row = []
+            line = lines[t.map[0]] if t.map and t.map[0] < len(lines) else None
+        elif t.type == "tr_close":
+            n = _source_cells(line) if line is not None else len(row or [])
+            if width is None:
+                width = n
+                rows.append(row or [])
+            elif n != width:
+                set_aside.append((line.strip() if line else "", (
+                    f"{n} cells under a header of {width}: "
+                    f"{'more' if n > width else 'fewer'} cells than the header, not "
+                    f"{'trimmed' if n > width else 'padded'}")))
+            else:
+                rows.append(row or [])
+        elif t.type == "inline" and row is not None:
+            row.append(_inline_cell(t))
+        i += 1
+    return RawTable([], rows, set_aside), i
+
+
 def extract_tables(text: str, where: str = "card") -> list[RawTable]:
     """Every table of a markdown document, markdown and embedded HTML, in document order.
 
@@ -124,6 +199,7 @@ def extract_tables(text: str, where: str = "card") -> list[RawTable]:
     """
     md = MarkdownIt("commonmark").enable("table")
     tokens = md.parse(text)
+    lines = text.splitlines()
     headings: list[tuple[int, str]] = []
     tables: list[RawTable] = []
     html_buf: list[str] = []
@@ -151,32 +227,30 @@ def extract_tables(text: str, where: str = "card") -> list[RawTable]:
             i += 1
             continue
         if tok.type == "table_open":
-            rows: list[list[Cell]] = []
-            row: list[Cell] | None = None
-            while tokens[i].type != "table_close":
-                t = tokens[i]
-                if t.type == "tr_open":
-                    row = []
-                elif t.type == "tr_close":
-                    rows.append(row or [])
-                elif t.type == "inline" and row is not None:
-                    row.append(_inline_cell(t))
-                i += 1
-            tables.append(RawTable([t for _, t in headings], rows))
+            table, i = _markdown_table(tokens, i, lines)
+            table.headings = [t for _, t in headings]
+            tables.append(table)
         i += 1
     if html_buf:
         raise ModelCardError(f"{where}: an HTML <table> is never closed")
     return tables
 
 
+_TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.I)
+
+
 def _split_tables(html: str) -> list[str]:
-    """Each ``<table>...</table>`` fragment of ``html``, in order."""
-    out, pos, low = [], 0, html.lower()
-    while True:
-        start = low.find("<table", pos)
-        if start < 0:
-            return out
-        end = low.find("</table", start)
-        end = low.find(">", end) + 1
-        out.append(html[start:end])
-        pos = end
+    """Each outermost ``<table>...</table>`` fragment of ``html``, in order; a table nested
+    in a cell stays inside its outer table (the outer one is not cut at the inner
+    ``</table>``)."""
+    out, depth, start = [], 0, 0
+    for m in _TABLE_TAG.finditer(html):
+        if not m.group(1):
+            if depth == 0:
+                start = m.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                out.append(html[start:m.end()])
+    return out

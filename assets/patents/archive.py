@@ -32,3 +32,60 @@ def file_members(zf: zipfile.ZipFile) -> list[str]:
         if not n.endswith("/") and not n.startswith("__MACOSX/")
         and not n.rsplit("/", 1)[-1].startswith("._")
     ]
+
+
+#: Default limit on the inflated size of one member (bytes); the largest real member, the
+#: CSET/1790 ``patent_database.csv``, inflates to about 76 MB.
+MAX_INFLATED_BYTES = 512 * 1024 * 1024
+#: Default limit on inflated / compressed size of one member; the real members are below 20.
+MAX_INFLATE_RATIO = 200.0
+#: Members smaller than this (bytes) are not held to the ratio (tiny files compress well).
+RATIO_FLOOR_BYTES = 1024 * 1024
+
+
+def read_member(zf: zipfile.ZipFile, member: str, source_document: str,
+                max_bytes: int | None = None, max_ratio: float | None = None) -> bytes:
+    """The inflated bytes of ``member``, read in chunks and stopped at a limit.
+
+    Limits (defaults from ``AI_NUMBERS_MAX_INFLATED_BYTES`` / ``AI_NUMBERS_MAX_INFLATE_RATIO``,
+    else :data:`MAX_INFLATED_BYTES` / :data:`MAX_INFLATE_RATIO`): the inflated size in bytes,
+    and the ratio inflated / compressed size once past :data:`RATIO_FLOOR_BYTES`. Both the
+    sizes the zip declares and the bytes actually inflated are checked, so a member whose
+    header lies is stopped too.
+
+    Raises:
+        PatentSourceError: a limit is passed (names the member, its compressed and inflated
+            sizes and the limit), or the member is not a valid deflate stream.
+    """
+    from pipelines.settings import env_archive_limits
+
+    env_bytes, env_ratio = env_archive_limits()
+    max_bytes = max_bytes or env_bytes or MAX_INFLATED_BYTES
+    max_ratio = max_ratio or env_ratio or MAX_INFLATE_RATIO
+    info = zf.getinfo(member)
+    packed = max(1, info.compress_size)
+
+    def check(size: int, what: str) -> None:
+        if size > max_bytes:
+            raise PatentSourceError(
+                f"{source_document}: member {member!r} {what} {size} bytes from {packed} "
+                f"compressed, over the limit of {max_bytes} bytes "
+                "(AI_NUMBERS_MAX_INFLATED_BYTES); not read")
+        if size > RATIO_FLOOR_BYTES and size / packed > max_ratio:
+            raise PatentSourceError(
+                f"{source_document}: member {member!r} {what} {size} bytes from {packed} "
+                f"compressed (ratio {size / packed:.0f}:1), over the limit of "
+                f"{max_ratio:g}:1 (AI_NUMBERS_MAX_INFLATE_RATIO); not read")
+
+    check(info.file_size, "declares")
+    chunks, size = [], 0
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 << 20):
+                size += len(chunk)
+                check(size, "inflates to at least")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise PatentSourceError(f"{source_document}: member {member!r} cannot be inflated: "
+                                f"{exc}") from exc
+    return b"".join(chunks)

@@ -24,7 +24,8 @@ import zipfile
 import pandas as pd
 import pycountry
 
-from assets.patents.archive import PatentSourceError, file_members, open_zip
+from assets.patents.archive import (PatentSourceError, file_members, open_zip,
+                                    read_member)
 from assets.patents.tables import PATENT_FAMILIES, PATENT_SHARES
 
 #: Members of the CAT zip this module reads, by measure (other members are ignored).
@@ -91,9 +92,11 @@ def _read_cat_csv(zf: zipfile.ZipFile, measure: str, source_document: str) -> pd
     basename, count_col = CAT_MEMBERS[measure]
     member = _cat_member(zf, basename, source_document)
     where = f"{source_document}: {member}"
-    raw = pd.read_csv(
-        io.BytesIO(zf.read(member)), dtype=str, keep_default_na=False, encoding="utf-8-sig"
-    )
+    try:
+        raw = pd.read_csv(io.BytesIO(read_member(zf, member, source_document)), dtype=str,
+                          keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise PatentSourceError(f"{where}: not a readable CSV: {exc}") from exc
     raw.columns = [c.strip() for c in raw.columns]
     need = ["country", "field", "year", count_col, "complete"]
     missing = [c for c in need if c not in raw.columns]
@@ -105,21 +108,23 @@ def _read_cat_csv(zf: zipfile.ZipFile, measure: str, source_document: str) -> pd
         "country_name": raw["country"].str.strip(),
         "field": raw["field"].str.strip(),
     })
-    year = pd.to_numeric(raw["year"].str.strip(), errors="coerce")
-    count = pd.to_numeric(raw[count_col].str.strip(), errors="coerce")
+    year = _integers(raw["year"])
+    count = _integers(raw[count_col])
     flag = raw["complete"].str.strip().str.lower().map({"true": True, "false": False})
-    bad = (
-        year.isna() | (year != year.round()) | count.isna() | (count < 0)
-        | (count != count.round()) | flag.isna()
-        | (df["country_name"] == "") | (df["field"] == "")
-    )
-    if bad.any():
-        rows = (raw.index[bad] + 2).tolist()  # 1-based, after the header line
-        raise PatentSourceError(
-            f"{where}: {int(bad.sum())} row(s) with an empty name/field, a year or "
-            f"{count_col} that is not a non-negative integer, or complete not True/False; "
-            f"lines {rows[:10]}"
-        )
+    problems = {
+        "country": df["country_name"] == "", "field": df["field"] == "",
+        "year": year.isna(), count_col: count.isna(), "complete": flag.isna(),
+    }
+    for column, bad in problems.items():
+        if bad.any():
+            lines = (raw.index[bad] + 2).tolist()  # 1-based, after the header line
+            values = raw.loc[bad, column].head(5).tolist()
+            want = {"country": "a name", "field": "a field name",
+                    "complete": "True or False"}.get(column, "a non-negative integer "
+                                                     "(thousands separators allowed)")
+            raise PatentSourceError(
+                f"{where}: column {column!r}: {int(bad.sum())} value(s) not {want}: "
+                f"{values} on lines {lines[:10]}")
     df["year"] = year.astype("int64")
     df[measure] = count.astype("int64")
     df[f"{measure}_complete"] = flag.astype(bool)
@@ -131,6 +136,17 @@ def _read_cat_csv(zf: zipfile.ZipFile, measure: str, source_document: str) -> pd
             f"{keys.head(5).to_dict('records')}"
         )
     return df
+
+
+_INTEGER = r"^(?:\d+|\d{1,3}(?:,\d{3})+)$"
+
+
+def _integers(col: pd.Series) -> pd.Series:
+    """Non-negative integers of a text column (``1049`` or ``"1,049"``) as float64; NaN
+    where the text is not one (a bad thousands grouping such as ``1,04`` included)."""
+    text = col.str.strip()
+    ok = text.str.match(_INTEGER)
+    return pd.to_numeric(text.where(ok).str.replace(",", "", regex=False), errors="coerce")
 
 
 def country_codes(names, source_document: str = "CAT") -> dict[str, str | None]:

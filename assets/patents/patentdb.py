@@ -25,7 +25,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from assets.patents.archive import PatentSourceError, file_members, open_zip
+from assets.patents.archive import (PatentSourceError, file_members, open_zip,
+                                    read_member)
 from assets.patents.tables import PATENT_FAMILY_OFFICES
 
 #: Regional patent offices in 1790 ``Publication_country``; every other code but
@@ -80,7 +81,7 @@ def read_patentdb(data: bytes, source_document: str) -> pa.Table:
     zf = open_zip(data, source_document)
     member = _patentdb_member(zf, source_document)
     where = f"{source_document}: {member}"
-    body = zf.read(member)
+    body = read_member(zf, member, source_document)
     header = body[:4096].split(b"\n", 1)[0].decode("utf-8-sig", "replace").strip()
     columns = [c.strip().strip('"') for c in header.split(",")]
     missing = [c for c in PATENTDB_TYPES if c not in columns]

@@ -75,6 +75,7 @@ def test_conditional_get_and_honest_user_agent():
 def test_token_is_sent_but_never_recorded(monkeypatch, tmp_path):
     secret = "hf_SECRETTOKEN123"
     monkeypatch.setenv("HF_TOKEN", secret)
+    monkeypatch.setenv("AI_NUMBERS_MIRROR_TOKENS", "1")  # the loopback mirror may have it
     src = Source(id="hf", group="test", kind="file", publisher="test", title="test",
                 url="https://huggingface.co/api/models/x/y", license=None, citation="test")
     with ReplayServer() as srv:

@@ -78,7 +78,7 @@ def test_cat_unmapped_names_all_listed():
     (lambda: zip_bytes({"cat/patents_yearly_applications.csv": APPS}),
      "patents_yearly_granted.csv"),
     (lambda: cat_zip(apps=APPS.replace("2021,300", "20x1,300")), "lines [2]"),
-    (lambda: cat_zip(apps=APPS.replace("300,True", "300,maybe")), "complete not True/False"),
+    (lambda: cat_zip(apps=APPS.replace("300,True", "300,maybe")), "not True or False"),
     (lambda: cat_zip(apps=APPS.replace("num_patent_applications", "n")), "missing"),
     (lambda: cat_zip(apps=APPS + "United States,All,2021,7,True\n"), "duplicated"),
     (lambda: cat_zip(apps=APPS + "USA,All,2021,7,True\n"), "several names map to one ISO"),
