@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
-.PHONY: install run refresh test ui bench clean
+.PHONY: install run refresh test test-ui ui bench clean
 
 $(STAMP): setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,9 +23,13 @@ run: $(STAMP)
 refresh: $(STAMP)
 	AI_NUMBERS_MODE=live $(BIN)/python -m pipelines.cli run
 
-## test: the whole test suite
+## test: the whole test suite but the browser tests
 test: $(STAMP)
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q tests --ignore=tests/browser
+
+## test-ui: the report and the Dagster UI in headless Chromium (Debian's /usr/bin/chromium)
+test-ui: $(STAMP)
+	$(BIN)/python -m pytest -q tests/browser
 
 ## ui: the Dagster UI (webserver + daemon) on http://127.0.0.1:3000
 ui: $(STAMP)

@@ -14,7 +14,7 @@ setup(
     python_requires=">=3.11",
     packages=find_packages(include=["pipelines", "pipelines.*", "assets", "assets.*"]),
     package_data={
-        "assets": ["registry/*.yaml", "reference/*.yaml", "*.yaml"],
+        "assets": ["registry/*.yaml", "reference/*.yaml", "*.yaml", "claims/templates/*.j2"],
     },
     include_package_data=True,
     install_requires=[
@@ -31,6 +31,7 @@ setup(
         "matplotlib==3.11.2",
         "frictionless==5.21.0",
         "tabulate==0.10.0",
+        "jinja2==3.1.6",
     ],
     extras_require={
         "dev": [
@@ -38,6 +39,7 @@ setup(
             "pytest==9.2.0",
             "duckdb==2.0.1",
             "polars==2.1.0",
+            "playwright==1.65.2",
         ],
     },
 )

@@ -1,41 +1,147 @@
-"""The claims report: every claim with its verdict, charts where the evidence has numbers."""
+"""The claims report: every claim's section matches article_claims, every chart draws every
+number of its evidence, and the mission charts say when they have no data."""
 from __future__ import annotations
 
+import re
+
+import pandas as pd
+import pytest
+
+from assets.claims.charts import compact, evidence_chart, plt
 from assets.claims.engine import check_claims
+from assets.claims.mission import gpu_hours_chart, granted_shares_chart
+from assets.claims.report import ReportInputs, build_report
 from assets.claims.rules import RULES
 from assets.reference import load_reference
-from assets.claims.report import _labels, build_report
+from tests.helpers.report import section_mismatches
 
 
-def test_report_lists_every_claim_and_charts_numeric_evidence(tmp_path):
+@pytest.fixture(scope="module")
+def offline():
+    """Claims, evidence and reference tables as an offline run computes them (the bundled
+    reference figures, assets/reference/*.yaml)."""
     tables = {n: load_reference(n) for n in ("patent_figures", "model_facts",
                                              "benchmark_figures")}
     claims, evidence = check_claims(tables, RULES)
-    written = build_report(claims, evidence, tmp_path)
+    return claims, evidence, tables
+
+
+def _marks(fig) -> list[float]:
+    """Every value the figure draws: the bars' lengths and the dots' x positions."""
+    from matplotlib.collections import PathCollection
+
+    values = []
+    for ax in fig.axes:
+        for container in ax.containers:
+            horizontal = container.orientation == "horizontal"
+            values += [p.get_width() if horizontal else p.get_height() for p in container]
+        values += [float(x) for col in ax.collections if isinstance(col, PathCollection)
+                   for x, _y in col.get_offsets()]
+    return values
+
+
+def test_each_claim_chart_draws_every_numeric_evidence_row(offline):
+    claims, evidence, _ = offline
+    charted = 0
+    for _, claim in claims.iterrows():
+        ev = evidence[evidence["claim_id"] == claim["claim_id"]]
+        chart = evidence_chart(claim, ev)
+        numeric = ev.dropna(subset=["value", "unit"])
+        if chart is None:
+            assert len(numeric) < 2, claim["claim_id"]
+            continue
+        charted += 1
+        assert sorted(d["value"] for d in chart.drawn) == sorted(numeric["value"]), \
+            claim["claim_id"]
+        drawn = _marks(chart.figure)
+        assert sorted(drawn) == pytest.approx(sorted(numeric["value"])), claim["claim_id"]
+        assert chart.alt and chart.source
+        plt().close(chart.figure)
+    assert charted >= 5
+
+
+def test_many_benchmark_comparison_is_not_cut(offline):
+    """The cut of 60 bars dropped Claude 3.5 Sonnet's rows: every row is drawn now."""
+    claims, evidence, _ = offline
+    claim = claims[claims["claim_id"] == "qwen_matches_western"].iloc[0]
+    ev = evidence[evidence["claim_id"] == "qwen_matches_western"]
+    assert len(ev.dropna(subset=["value"])) > 60  # the old limit
+    chart = evidence_chart(claim, ev)
+    claude = ev[ev["key"].str.endswith("claude-3.5-sonnet-20241022") & ev["value"].notna()]
+    assert len(claude) and sum("claude-3.5-sonnet-20241022" in (d["series"], d["label"])
+                               for d in chart.drawn) == len(claude)
+    legend = {t.get_text() for ax in chart.figure.axes if ax.get_legend()
+              for t in ax.get_legend().get_texts()}
+    assert {"claude-3.5-sonnet-20241022", "llama-3.1-405b-instruct"} <= legend
+    plt().close(chart.figure)
+
+
+def test_disputed_patent_claim_shows_every_source(offline):
+    claims, evidence, _ = offline
+    claim = claims[claims["claim_id"] == "cn_4x_us_patents_2022"].iloc[0]
+    ev = evidence[evidence["claim_id"] == "cn_4x_us_patents_2022"]
+    chart = evidence_chart(claim, ev)
+    labels = " ".join(t.get_text() for ax in chart.figure.axes for t in ax.get_yticklabels())
+    for publisher in ev["publisher"].unique():  # WIPO (via Bloomberg) beside Stanford HAI
+        assert publisher.split(" (")[0].split()[0] in labels or publisher in chart.source
+    plt().close(chart.figure)
+
+
+def test_report_sections_match_article_claims(offline, tmp_path):
+    claims, evidence, tables = offline
+    written = build_report(claims, evidence, tmp_path, ReportInputs(
+        patent_figures=tables["patent_figures"], model_facts=tables["model_facts"]))
     html = written["html"].read_text(encoding="utf-8")
-    for row in claims.itertuples():
-        assert f'<a id="{row.claim_id}"></a>' in html  # target of the summary's link
-        assert f'href="#{row.claim_id}"' in html
-    assert html.count("<strong>Verdict:") == len(claims)
-    numeric = evidence.dropna(subset=["value", "unit"])
-    expected = {cid for cid, g in numeric.groupby("claim_id")
-                if g["unit"].value_counts().iloc[0] >= 2}
-    charted = {k.split(":", 1)[1] for k in written if k.startswith("chart:")} - {"verdicts"}
-    assert charted == expected
+    assert section_mismatches(html, claims) == []
+    assert "no data" in html and {"missing:patent_families", "missing:arena",
+                                  "missing:shared_benchmarks"} <= set(written)
     for key, path in written.items():
         if key.startswith("chart:"):
-            assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            assert path.read_bytes().lstrip().startswith(b"<?xml")
+            assert path.with_suffix(".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_labels_drop_the_parts_all_keys_share():
-    keys = ["claim / metric A / China / 2022", "claim / metric A / United States / 2022",
-            "claim / metric B / China / 2022"]
-    assert _labels(keys) == [["metric A", "China"], ["metric A", "United States"],
-                             ["metric B", "China"]]
+def test_a_report_with_one_verdict_for_every_claim_fails_the_comparison(offline, tmp_path):
+    claims, evidence, _ = offline
+    html = build_report(claims, evidence, tmp_path)["html"].read_text(encoding="utf-8")
+    same = re.sub(r'data-verdict="\w+"', 'data-verdict="supported"', html)
+    assert claims["verdict"].nunique() > 1
+    assert section_mismatches(same, claims)
+
+
+def test_report_escapes_text_and_shows_verdict_changes(offline, tmp_path):
+    claims, evidence, _ = offline
+    claims = claims.copy()
+    claims.loc[0, "explanation"] = "<script>alert(1)</script>"
+    first = claims.iloc[1]
+    html = build_report(claims, evidence, tmp_path, ReportInputs(
+        previous_verdicts={first["claim_id"]: "contradicted"}))["html"].read_text("utf-8")
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    if first["verdict"] != "contradicted":
+        assert f"{first['claim_id']}: contradicted → {first['verdict']}" in html
+
+
+def test_mission_charts_label_values_for_readers(offline):
+    _, _, tables = offline
+    compute = pd.DataFrame({"model_id": ["deepseek-v3", "llama-3.1-405b-instruct"],
+                            "covers": ["full training as reported"] * 2,
+                            "gpu_hours": [2788000, 30840000], "source": ["a", "b"]})
+    chart = gpu_hours_chart(compute)  # values as in the two model cards
+    texts = [t.get_text() for t in chart.figure.axes[0].texts]
+    assert " 2.79M GPU hours" in texts and " 30.8M GPU hours" in texts
+    assert "11x" in chart.title
+    plt().close(chart.figure)
+    shares = granted_shares_chart(tables["patent_figures"])
+    ref = tables["patent_figures"]
+    rows = ref[(ref["metric"] == "share_of_world_granted_AI_patents")
+               & ref["area"].isin(["China", "United States"])]
+    assert sorted(d["value"] for d in shares.drawn) == sorted(
+        rows.drop_duplicates(["area", "period"])["value"])
+    plt().close(shares.figure)
+    assert gpu_hours_chart(None).missing and granted_shares_chart(None).missing
 
 
 def test_numbers_read_as_people_write_them():
-    from assets.claims.evidence import fmt_number
-
-    assert [fmt_number(v) for v in (35300.0, 2788000.0, 6.936842, 0.090402, 69.7, 1234.56)] \
-        == ["35,300", "2,788,000", "6.937", "0.0904", "69.7", "1,234.6"]
+    assert [compact(v, u) for v, u in ((30840000, "GPU hours"), (2788000, ""),
+                                       (61.13, "percent"), (4.26, "ratio"))] \
+        == ["30.8M GPU hours", "2.79M", "61.13%", "4.26x"]

@@ -1,0 +1,250 @@
+"""Charts of the claims report (matplotlib, drawn headless), each a :class:`Chart`.
+
+Every chart has a title stating the finding, axis labels with units, every series in the
+legend, a source line and alt text; it records each value it draws in ``Chart.drawn`` (one
+row per mark: ``label``, ``series``, ``value``), so a test can compare it with the evidence
+it comes from. Nothing is cut: a comparison over many rows becomes a dot plot (one row per
+benchmark, one dot per model) as tall as it needs to be.
+
+- :func:`evidence_chart`: a claim's numeric evidence, one panel per unit.
+- Mission charts from the published tables (each None-safe: :class:`Chart` with ``missing``
+  set to the reason when the table has no rows): :func:`patent_families_chart`,
+  :func:`granted_shares_chart`, :func:`arena_chart`, :func:`shared_benchmarks_chart`,
+  :func:`gpu_hours_chart`.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import textwrap
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from assets.claims.evidence import fmt_number
+from pipelines.snapshots import publish_file
+
+COLOURS = ["#2166ac", "#b2182b", "#1b7837", "#762a83", "#e08214", "#35978f", "#8c510a"]
+VERDICT_COLOURS = {"supported": "#1b7837", "partly_supported": "#7fbc41",
+                   "disputed": "#e08214", "contradicted": "#b2182b",
+                   "unverifiable": "#777777"}
+#: Rows (benchmarks) above which a model comparison is a dot plot rather than bars.
+DOT_PLOT_FROM = 6
+
+
+@dataclass
+class Chart:
+    """One chart of the report.
+
+    ``name`` is the file stem (``<name>.svg`` / ``<name>.png``); ``drawn`` has one row per
+    mark drawn (columns ``label`` str, ``series`` str, ``value`` float, in the unit of the
+    axis); ``missing`` is the reason when there is no data (no figure then).
+    """
+
+    name: str
+    title: str
+    alt: str = ""
+    source: str = ""
+    figure: object | None = None
+    drawn: list[dict] = field(default_factory=list)
+    missing: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def plt():
+    """matplotlib.pyplot on the Agg backend (no display needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as pyplot
+
+    pyplot.rcParams.update({"font.size": 10, "svg.hashsalt": "ai-numbers",
+                            "axes.spines.top": False, "axes.spines.right": False})
+    return pyplot
+
+
+def compact(value: float, unit: str = "") -> str:
+    """A number for a chart label: ``30.8M``, ``2.79M``, ``35.3k``, ``61.1``, ``4.3x`` for a
+    ratio; the unit appended after a space when given (``30.8M GPU hours``)."""
+    if unit in ("ratio", "x"):
+        return f"{value:.3g}x"
+    a = abs(value)
+    text = (f"{value / 1e9:.3g}B" if a >= 1e9 else f"{value / 1e6:.3g}M" if a >= 1e6
+            else f"{value / 1e3:.3g}k" if a >= 1e4 else fmt_number(value))
+    return f"{text} {unit}".strip() if unit and unit != "percent" else \
+        (text + "%" if unit == "percent" else text)
+
+
+def _axis_formatter(unit: str):
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _pos: compact(v, "percent" if unit == "percent" else ""))
+
+
+def wrap(text: str, width: int = 34) -> str:
+    """``text`` wrapped on word boundaries (never cut)."""
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def _finish(fig, chart: Chart) -> Chart:
+    fig.text(0.01, 0.005, wrap("Source: " + chart.source, 110), fontsize=8, color="#444",
+             ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.05 + 0.012 * chart.source.count(";"), 1, 1))
+    chart.figure = fig
+    return chart
+
+
+def save(chart: Chart, out_dir: Path) -> Chart:
+    """Write ``chart`` as ``<name>.svg`` and ``<name>.png`` in ``out_dir`` (atomically),
+    close its figure and record the file names in ``chart.files``."""
+    if chart.figure is None:
+        return chart
+    for ext in ("svg", "png"):
+        path = out_dir / f"{chart.name}.{ext}"
+        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{path.name}.", suffix=f".{ext}")
+        os.close(fd)
+        meta = {"Software": None} if ext == "png" else {"Date": None}
+        chart.figure.savefig(tmp, dpi=100, metadata=meta)
+        publish_file(tmp, path)
+        chart.files[ext] = path.name
+    plt().close(chart.figure)
+    return chart
+
+
+def _labels(keys: list[str]) -> list[list[str]]:
+    """Key parts (``a / b / c``) without the parts every key shares."""
+    parts = [k.split(" / ") for k in keys]
+    width = max(len(p) for p in parts)
+    parts = [p + [""] * (width - len(p)) for p in parts]
+    keep = [i for i in range(width) if len({p[i] for p in parts}) > 1] or [width - 1]
+    return [[p[i] for i in keep] for p in parts]
+
+
+def _claimed_marks(ax, claim: pd.Series, unit: str) -> None:
+    lo, hi = claim.get("claimed_low"), claim.get("claimed_high")
+    if pd.isna(lo) or pd.isna(hi) or str(claim.get("claimed_unit", "")).split(" ")[0] not in unit:
+        return
+    if hi > lo:
+        ax.axvspan(lo, hi, color="#fdb863", alpha=0.35, label="the article's range")
+    else:
+        ax.axvline(lo, color="#b2182b", linestyle="--", label="the article's figure")
+
+
+def _panel(ax, rows: pd.DataFrame, unit: str, claim: pd.Series, drawn: list[dict]) -> None:
+    """Draw the evidence ``rows`` of one unit on ``ax``: a dot plot when the rows compare
+    models over many groups, else labelled bars (with the publisher when they differ)."""
+    labels = _labels(rows["key"].tolist())
+    heads = [k.rsplit(" / ", 1) for k in rows["key"]]
+    series = [h[-1] if len(h) > 1 else "" for h in heads]
+    groups = [" / ".join(lab) for lab in _labels([h[0] for h in heads])]
+    order = list(dict.fromkeys(groups))
+    names = list(dict.fromkeys(series))
+    comparison = len(names) > 1 and len(order) < len(rows)
+    if not comparison:
+        many_publishers = rows["publisher"].nunique() > 1
+        groups = [" / ".join(lab) + (f"\n({p})" if many_publishers else "")
+                  for lab, p in zip(labels, rows["publisher"], strict=True)]
+        order, series, names = groups, [""] * len(rows), [""]
+    ys = {g: i for i, g in enumerate(order)}
+    for j, name in enumerate(names):
+        pts = [(ys[g], v, g) for g, s, v in zip(groups, series, rows["value"], strict=True)
+               if s == name]
+        colour = COLOURS[j % len(COLOURS)]
+        if comparison and len(order) > DOT_PLOT_FROM:
+            ax.scatter([p[1] for p in pts], [p[0] for p in pts], color=colour, s=28,
+                       label=name, zorder=3)
+        else:
+            bar = 0.8 / len(names)
+            off = -0.4 + bar / 2 + j * bar
+            ax.barh([p[0] + off for p in pts], [p[1] for p in pts], height=bar, color=colour,
+                    label=name or None)
+            for y, v, _g in pts:
+                ax.text(v, y + off, " " + compact(v, unit), va="center", fontsize=8)
+        drawn += [{"label": g, "series": name, "value": float(v)} for _y, v, g in pts]
+    ax.set_yticks(range(len(order)), [wrap(t, 40) for t in order], fontsize=9)
+    ax.invert_yaxis()
+    ax.grid(axis="x", color="#ddd")
+    ax.set_xlabel(unit)
+    ax.xaxis.set_major_formatter(_axis_formatter(unit))
+    _claimed_marks(ax, claim, unit)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="best", fontsize=8, frameon=False)
+
+
+def evidence_chart(claim: pd.Series, evidence: pd.DataFrame) -> Chart | None:
+    """The chart of one claim's numeric evidence (rows of ``claim_evidence`` with a value and
+    a unit): one panel per unit, every row drawn. None when fewer than two rows have a
+    number. ``claim`` is a row of ``article_claims``."""
+    ev = evidence.dropna(subset=["value", "unit"])
+    if len(ev) < 2:
+        return None
+    units = ev["unit"].value_counts().index.tolist()
+    heights = []
+    for unit in units:
+        rows = ev[ev["unit"] == unit]
+        heights.append(0.32 * len(rows) / (2 if rows["key"].str.count(" / ").min() > 2
+                                          and len(rows) > 2 * DOT_PLOT_FROM else 1) + 1.0)
+    pyplot = plt()
+    fig, axes = pyplot.subplots(len(units), 1, figsize=(8, sum(heights) + 1.0),
+                                gridspec_kw={"height_ratios": heights}, squeeze=False)
+    chart = Chart(name=claim["claim_id"], title=wrap(claim["claim"], 90),
+                  source="; ".join(sorted(ev["publisher"].astype(str).unique())))
+    for ax, unit in zip(axes[:, 0], units, strict=True):
+        _panel(ax, ev[ev["unit"] == unit], unit, claim, chart.drawn)
+    axes[0, 0].set_title(chart.title + f"\nVerdict: {claim['verdict'].replace('_', ' ')}",
+                         fontsize=10, loc="left")
+    chart.alt = (f"Chart of the evidence for the claim '{claim['claim']}': "
+                 f"{len(chart.drawn)} values in {', '.join(units)}; verdict "
+                 f"{claim['verdict'].replace('_', ' ')}.")
+    return _finish(fig, chart)
+
+
+def _none(name: str, title: str, reason: str) -> Chart:
+    return Chart(name=name, title=title, missing=reason)
+
+
+def patent_families_chart(families: pd.DataFrame | None) -> Chart:
+    """AI patent families by first-filing office and year (``patent_families``, field
+    ``All``, countries only): China, the US and the rest summed; years the tracker marks
+    incomplete drawn hollow and dashed, with a legend entry."""
+    title = "AI patent families by first-filing office"
+    if families is None or families.empty:
+        return _none("patent_families", title, "patent_families is empty (no ETO Country "
+                     "Activity Tracker snapshot yet: run a live refresh)")
+    df = families[(families["field"] == "All") & families["is_country"]].copy()
+    df["office"] = df["country_iso3"].map({"CHN": "China", "USA": "United States"}) \
+        .fillna("rest of the world")
+    agg = df.groupby(["office", "year"]).agg(
+        n=("applications", "sum"), complete=("applications_complete", "all")).reset_index()
+    pyplot = plt()
+    fig, ax = pyplot.subplots(figsize=(8, 4.2))
+    chart = Chart(name="patent_families", title="", source="CSET Emerging Technology "
+                  "Observatory, Country Activity Tracker: AI (table patent_families)")
+    for j, office in enumerate(["China", "United States", "rest of the world"]):
+        g = agg[agg["office"] == office].sort_values("year")
+        colour = COLOURS[j]
+        ax.plot(g["year"], g["n"], color=colour, label=office)
+        done, open_ = g[g["complete"].astype(bool)], g[~g["complete"].astype(bool)]
+        ax.scatter(done["year"], done["n"], color=colour, s=18, zorder=3)
+        ax.scatter(open_["year"], open_["n"], facecolors="white", edgecolors=colour, s=36,
+                   zorder=4, linewidths=1.5)
+        chart.drawn += [{"label": str(r.year), "series": office, "value": float(r.n)}
+                        for r in g.itertuples()]
+    ax.scatter([], [], facecolors="white", edgecolors="#444", s=36,
+               label="incomplete year (tracker still filling)")
+    ax.set_xlabel("year of first filing")
+    ax.set_ylabel("AI patent families applied for")
+    ax.yaxis.set_major_formatter(_axis_formatter(""))
+    ax.legend(frameon=False, fontsize=8)
+    last = agg[agg["complete"].astype(bool)]["year"].max()
+    cn = agg[(agg["office"] == "China") & (agg["year"] == last)]["n"].sum()
+    us = agg[(agg["office"] == "United States") & (agg["year"] == last)]["n"].sum()
+    chart.title = (f"China's office receives {cn / us:.1f}x the AI patent families of the US "
+                   f"({last}, last complete year)" if us else title)
+    ax.set_title(chart.title, fontsize=10, loc="left")
+    chart.alt = (f"Line chart of AI patent families per year by first-filing office, China, "
+                 f"United States and the rest, {int(agg['year'].min())}-"
+                 f"{int(agg['year'].max())}; hollow points are incomplete years.")
+    return _finish(fig, chart)
