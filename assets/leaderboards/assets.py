@@ -37,7 +37,8 @@ from assets.leaderboards.snapshots import (
     stored_arena_versions,
     stored_livebench,
 )
-from pipelines.fetching import Fetcher, write_status
+from assets.leaderboards.github import LeaderboardError
+from pipelines.fetching import Fetcher, RequestStatus, write_status
 from pipelines.http import HttpSource
 from pipelines.publish import (
     DATA_VERSION_ATTR,
@@ -48,6 +49,7 @@ from pipelines.publish import (
     published_table,
     with_snapshots,
 )
+from pipelines.rejects import clear_rejected, write_rejected
 from pipelines.settings import PipelineSettings
 from pipelines.snapshot_assets import snapshot_asset, snapshot_key
 
@@ -118,12 +120,35 @@ def arena_rank_changes(context: AssetExecutionContext,
 @published_table("livebench_scores", deps=[snapshot_key(LIVEBENCH.id)])
 def livebench_scores(context: AssetExecutionContext,
                      settings: PipelineSettings) -> pd.DataFrame:
-    """Task scores of every LiveBench release whose files are stored."""
+    """Task scores of every LiveBench release whose files are stored. A row that cannot be
+    read is set aside (``rejected_rows``); a release whose files cannot be used at all is
+    left out and reported ``failed`` in ``source_status``; the other releases publish."""
     releases = stored_livebench(settings.snapshots())
     if not releases:
         return empty_table("livebench_scores", "no stored LiveBench release")
-    return pd.concat([livebench.parse_livebench(table_csv, categories, release)
-                      for release, table_csv, categories in releases], ignore_index=True)
+    status_dir = settings.status_dir()
+    frames, rejected, unusable = [], [], []
+    for release, table_csv, categories in releases:
+        rejects: list = []
+        try:
+            frames.append(livebench.parse_livebench(table_csv, categories, release, rejects))
+        except LeaderboardError as exc:
+            unusable.append(release)
+            context.log.error(f"livebench release {release} left out: {exc}")
+            write_status(status_dir, f"{LIVEBENCH.id}/releases/{release}", [RequestStatus.of(
+                LIVEBENCH.id, f"{LIVEBENCH.id}/release/{release}", LIVEBENCH.url,
+                settings.effective_mode(), "failed", None, error=f"unusable: {exc}")])
+            continue
+        (status_dir / f"{LIVEBENCH.id}/releases/{release}.json").unlink(missing_ok=True)
+        write_rejected(status_dir, LIVEBENCH.id, release, rejects)
+        rejected.extend(rejects)
+    clear_rejected(status_dir, LIVEBENCH.id, [r for r, _, _ in releases])
+    if not frames:
+        return empty_table("livebench_scores", f"no usable LiveBench release ({unusable})")
+    df = pd.concat(frames, ignore_index=True)
+    df.attrs[OUTPUT_METADATA_ATTR] = {"rejected_rows": len(rejected),
+                                      "releases_left_out": ", ".join(unusable) or "none"}
+    return df
 
 
 @published_table("livebench_summary", ins=["livebench_scores"])
