@@ -10,7 +10,8 @@ LiveBench releases, and the sensor that follows new arena versions.
 - ``published/arena_scores_latest`` and ``published/arena_rank_changes`` from the history.
 - ``snapshot/livebench`` and ``published/livebench_scores`` / ``livebench_summary``.
 - ``arena_versions_sensor`` lists upstream versions, adds the new partition keys and
-  requests one run per new key (live).
+  requests a run for each version without a materialized partition (new, missing or
+  failed), a bounded number per tick (live).
 """
 import pandas as pd
 from dagster import (
@@ -159,34 +160,46 @@ def livebench_summary(context: AssetExecutionContext, livebench_scores: pd.DataF
     return livebench.livebench_summary(livebench_scores)
 
 
+#: At most this many partition runs are requested by one sensor tick (the rest wait).
+MAX_RUNS_PER_TICK = 10
+
+
 @sensor(
     name="arena_versions_sensor",
     asset_selection=[ARENA_SCORES_KEY],
     minimum_interval_seconds=6 * 3600,
     default_status=DefaultSensorStatus.RUNNING,
     description="Lists the arena CSV's versions upstream (live), adds new partition keys and "
-                "requests one run for each new version.",
+                "requests a run for every version without a materialized partition (new, "
+                f"missing or failed), at most {MAX_RUNS_PER_TICK} per tick.",
 )
 def arena_versions_sensor(context: SensorEvaluationContext, settings: PipelineSettings,
                           http: HttpSource):
     """Adds the version keys of the live listing that are not partitions yet and requests
-    one live run of ``arena_scores`` per new key; skips when the listing is unavailable or
-    nothing is new (the listing's status rows are written either way)."""
+    one live run of ``arena_scores`` per version that has no materialized partition (a new
+    key, or one whose run failed or never ran), oldest first, at most
+    :data:`MAX_RUNS_PER_TICK`; skips when the listing is unavailable or every version is
+    materialized (the listing's status rows are written either way). The run key carries
+    the tick number (the cursor), so a failed version is asked for again on a later tick."""
     with Fetcher("live", settings.snapshots(), http) as fetcher:
         statuses, _, pages = collect_arena_listing(fetcher)
     write_status(settings.status_dir(), ARENA.id, statuses)
     if not pages:
         return SkipReason(f"arena listing unavailable: {statuses[-1].error if statuses else ''}")
-    versions = arena.arena_versions(pages)
+    versions = set(arena.arena_versions(pages)["version"])
     existing = set(context.instance.get_dynamic_partitions(arena_partitions.name))
-    new = sorted(set(versions["version"]) - existing)  # not partitions yet, oldest first
-    if not new:
-        return SkipReason(f"no new arena version ({len(versions)} known)")
+    new = sorted(versions - existing)
+    done = context.instance.get_materialized_partitions(ARENA_SCORES_KEY)
+    wanted = sorted(versions - set(done))[:MAX_RUNS_PER_TICK]
+    if not wanted and not new:
+        return SkipReason(f"every arena version is materialized ({len(versions)} known)")
+    tick = int(context.cursor or 0) + 1
     return SensorResult(
-        run_requests=[RunRequest(partition_key=k, run_key=f"arena-{k}",
+        run_requests=[RunRequest(partition_key=k, run_key=f"arena-{k}-tick{tick}",
                                  run_config={"resources": {"settings": {"config": {
-                                     "mode": "live"}}}}) for k in new],
-        dynamic_partitions_requests=[arena_partitions.build_add_request(new)],
+                                     "mode": "live"}}}}) for k in wanted],
+        dynamic_partitions_requests=[arena_partitions.build_add_request(new)] if new else [],
+        cursor=str(tick),
     )
 
 
