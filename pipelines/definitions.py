@@ -2,7 +2,8 @@
 
 The only module of ``pipelines/`` that imports ``assets``: each domain folder exports its
 own ``defs`` (``assets/<domain>/assets.py``) and this module merges them, adds what spans
-every domain (``source_status`` over every snapshot asset, the ``datapackage`` catalog over
+every domain (``source_status`` over every snapshot asset, ``rejected_rows`` (rows set
+aside by the parsers), the ``datapackage`` catalog over
 every published table), the jobs, the schedule and the resources.
 
 Jobs (all in process):
@@ -36,17 +37,20 @@ from pipelines.history import PartitionedHistory
 from pipelines.http import HttpSource
 from pipelines.io_managers import ParquetIOManagerFactory
 from pipelines.settings import PipelineSettings
-from pipelines.snapshot_assets import source_status_asset
+from pipelines.snapshot_assets import rejected_rows_asset, source_status_asset
 
 #: Each domain's definitions (``assets/<domain>/assets.py``), merged below (Dagster allows
 #: one Definitions object at module scope, so they are kept in a tuple).
 DOMAINS = (reference.defs, patents.defs, models.defs, leaderboards.defs, claims.defs)
 SOURCES = load_sources()
-source_status = source_status_asset(SOURCES.values())
+#: Assets that set source rows aside or report a source file unusable.
+PARSING = [*leaderboards.livebench_scores.keys, leaderboards.ARENA_SCORES_KEY]
+source_status = source_status_asset(SOURCES.values(), deps=PARSING)
+rejected_rows = rejected_rows_asset(PARSING)
 datapackage = datapackage_asset(
     [k for d in DOMAINS for a in d.assets or [] for k in a.keys
      if k.path[0] == "published" and k.path[-1] not in ("claims_report", "arena_scores")]
-    + [*source_status.keys], SOURCES)
+    + [*source_status.keys, *rejected_rows.keys], SOURCES)
 
 #: The partitioned histories :mod:`pipelines.runner` keeps complete without the daemon.
 HISTORIES = [PartitionedHistory(job="arena_partitions", table="arena_scores",
@@ -87,7 +91,7 @@ daily_refresh = ScheduleDefinition(
 )
 
 defs = Definitions.merge(*DOMAINS, Definitions(
-    assets=[source_status, datapackage],
+    assets=[source_status, rejected_rows, datapackage],
     jobs=[discover_job, arena_partitions_job, publish_job, main_job, refresh_job],
     schedules=[daily_refresh],
     resources={

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -32,12 +33,42 @@ from dagster import (
 from upath import UPath
 
 from pipelines.settings import env_data_dir
-from pipelines.snapshots import publish_file
+from pipelines.snapshots import atomic_write, publish_file
 from pipelines.tables import TableSpec, table
 
 PIPELINE_VERSION = "0.1.0"
 #: DataFrame ``attrs`` key an asset sets to the snapshots (sha256 and url) it was built from.
 SOURCE_SNAPSHOTS_ATTR = "source_snapshots"
+#: DataFrame ``attrs`` key: why a table is not current (its last build failed a critical
+#: expectation, or it was built from such a table); set on write and on load.
+STALE_ATTR = "stale"
+
+
+@dataclass(frozen=True)
+class KeepLastGood:
+    """The output of a published table whose new frame failed a critical expectation: the
+    IO manager writes nothing (the last good file stays) and records ``reason`` in
+    ``<data_dir>/status/stale/<table>.json``, so downstream assets still run on the last
+    good file and are told it is stale."""
+
+    reason: str
+
+
+def stale_marker(data_dir: Path, name: str) -> Path:
+    """Where the stale marker of published table ``name`` is kept."""
+    return Path(data_dir) / "status" / "stale" / f"{name}.json"
+
+
+def read_stale(data_dir: Path) -> dict[str, str]:
+    """Every published table marked stale now: table -> reason."""
+    folder = Path(data_dir) / "status" / "stale"
+    out = {}
+    for path in sorted(folder.glob("*.json")) if folder.exists() else []:
+        try:
+            out[path.stem] = json.loads(path.read_text("utf-8"))["reason"]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            out[path.stem] = "stale (unreadable marker)"
+    return out
 
 
 def write_parquet(df: pd.DataFrame, spec: TableSpec, path: Path) -> pa.Table:
@@ -152,11 +183,39 @@ class ParquetIOManager(UPathIOManager):
         column = table(context.asset_key.path[-1]).partition_column
         return self.make_safe_partition_path(path, f"{column}={partition}") / "part-0"
 
+    def handle_output(self, context: OutputContext, obj) -> None:
+        """Write ``obj`` (a DataFrame), or for :class:`KeepLastGood` write nothing and mark
+        the table stale; a DataFrame built from a stale input keeps the mark."""
+        marker = stale_marker(Path(str(self._base_path)), context.asset_key.path[-1])
+        if isinstance(obj, KeepLastGood):
+            atomic_write(marker, json.dumps({"reason": obj.reason}).encode())
+            context.add_output_metadata({"kept_last_good": obj.reason})
+            return
+        super().handle_output(context, obj)
+        if context.has_asset_partitions:
+            return
+        if obj.attrs.get(STALE_ATTR):
+            atomic_write(marker, json.dumps({"reason": obj.attrs[STALE_ATTR]}).encode())
+        else:
+            marker.unlink(missing_ok=True)
+
     def dump_to_path(self, context: OutputContext, obj: pd.DataFrame, path: UPath) -> None:
         write_parquet(obj, table(context.asset_key.path[-1]), Path(str(path)))
 
     def load_from_path(self, context: InputContext, path: UPath) -> pd.DataFrame:
-        return pq.read_table(str(path)).to_pandas()
+        """The table's last good file (marked with ``attrs[STALE_ATTR]`` when stale); an
+        empty frame of the spec when it is stale and was never published."""
+        name = context.asset_key.path[-1]
+        marker = stale_marker(Path(str(self._base_path)), name)
+        reason = (json.loads(marker.read_text("utf-8")).get("reason")
+                  if not context.has_asset_partitions and marker.exists() else None)
+        if reason and not Path(str(path)).exists():
+            df = table(name).empty_frame()
+        else:
+            df = pq.read_table(str(path)).to_pandas()
+        if reason:
+            df.attrs[STALE_ATTR] = reason
+        return df
 
     def get_metadata(self, context: OutputContext, obj: pd.DataFrame) -> dict:
         spec = table(context.asset_key.path[-1])

@@ -7,9 +7,13 @@ one multi-asset) that
 1. computes the DataFrame(s),
 2. runs each table's GX suite (``expectations/<table>.json``) and yields the result as the
    blocking asset check ``expectation_suite``,
-3. yields a table's output (written by the Parquet IO manager) only when no critical
-   expectation failed; otherwise it yields nothing, so the last good file stays and
-   downstream assets do not run.
+3. yields a table's output (written by the Parquet IO manager) when no critical
+   expectation failed; otherwise it yields :class:`~pipelines.io_managers.KeepLastGood`:
+   nothing is written, the last good file stays and is marked stale. The check is not
+   blocking, so downstream assets (claims, report, ``reference_agreement``, the catalog)
+   still run, on the last good file, and say in their metadata which inputs were stale
+   (the mark passes on to what is built from a stale table). A partition run still fails
+   on a critical failure: only that partition.
 
 The bookkeeping every published asset shares lives here too: :func:`empty_table` (a table
 published empty, saying why), :func:`with_snapshots` (the snapshots a table was built from,
@@ -35,7 +39,12 @@ from dagster import (
     multi_asset,
 )
 
-from pipelines.io_managers import SOURCE_SNAPSHOTS_ATTR, column_schema
+from pipelines.io_managers import (
+    SOURCE_SNAPSHOTS_ATTR,
+    STALE_ATTR,
+    KeepLastGood,
+    column_schema,
+)
 from pipelines.quality import validate_frame
 from pipelines.tables import table
 
@@ -85,7 +94,11 @@ def _skipped(context, name: str, skip: Skip):
                            metadata={"skipped": skip.reason})
 
 
-def _output(name: str, df: pd.DataFrame, **metadata) -> Output:
+def _output(name: str, df: pd.DataFrame | KeepLastGood, **metadata) -> Output:
+    if isinstance(df, KeepLastGood):
+        return Output(df, output_name=name, metadata={**metadata, "kept_last_good": df.reason})
+    if df.attrs.get(STALE_ATTR):
+        metadata = {**metadata, "stale_inputs": df.attrs[STALE_ATTR]}
     version = df.attrs.get(DATA_VERSION_ATTR)
     extra = {"data_version": DataVersion(version)} if version else {}
     return Output(df, output_name=name,
@@ -133,8 +146,20 @@ def _audit(context, name: str, df: pd.DataFrame | Skip, raise_on_failure: bool =
         if raise_on_failure:
             raise ValueError(message)
         context.log.error(message)
+        yield _output(name, KeepLastGood(message))
         return
     yield _output(name, df)
+
+
+def _stale_inputs(context, inputs: dict) -> str | None:
+    """Which input tables are stale (last good file of a failed build), as one line."""
+    stale = {k: v.attrs[STALE_ATTR] for k, v in inputs.items()
+             if isinstance(v, pd.DataFrame) and v.attrs.get(STALE_ATTR)}
+    if not stale:
+        return None
+    line = "built from the last good file of: " + ", ".join(sorted(stale))
+    context.log.warning(line)
+    return line
 
 
 def _partition(context) -> str:
@@ -172,7 +197,10 @@ def published_tables(
     def decorate(fn: Callable[..., dict[str, pd.DataFrame]]):
         def _published(context: AssetExecutionContext, **inputs):
             frames = fn(context, **inputs)
+            stale = _stale_inputs(context, inputs)
             for n in names:
+                if stale and isinstance(frames[n], pd.DataFrame):
+                    frames[n].attrs[STALE_ATTR] = stale
                 yield from _audit(context, n, frames[n],
                                   raise_on_failure=partitions_def is not None)
 
@@ -201,9 +229,10 @@ def published_tables(
             deps=list(deps),
             partitions_def=partitions_def,
             check_specs=[AssetCheckSpec(
-                name="expectation_suite", asset=published_key(n), blocking=True,
-                description=f"GX suite expectations/{n}.json (critical failures block "
-                            "publishing)",
+                name="expectation_suite", asset=published_key(n),
+                blocking=partitions_def is not None,
+                description=f"GX suite expectations/{n}.json (a critical failure keeps the "
+                            "last good file, marked stale; downstream assets run on it)",
             ) for n in names],
         )
         return asset(_published)

@@ -31,8 +31,16 @@ class RunSummary:
 
     @property
     def failed(self) -> list[str]:
+        """Jobs that failed, and jobs in which a table failed a critical expectation (the
+        job itself goes on: the table keeps its last good file, downstream runs on it)."""
         return [f"{job}[{key}]" if key else job for job, key, res in self.runs
-                if not res.success]
+                if not res.success or _critical_failures(res)]
+
+    @property
+    def stale_tables(self) -> list[str]:
+        """Published tables that failed a critical expectation in this update (their last
+        good file is kept, marked stale)."""
+        return sorted({t for _, _, res in self.runs for t in _critical_failures(res)})
 
     def results(self, job: str) -> list:
         """The ``ExecuteInProcessResult`` of every run of ``job``."""
@@ -41,6 +49,17 @@ class RunSummary:
     @property
     def success(self) -> bool:
         return not self.failed
+
+
+def _critical_failures(result) -> list[str]:
+    """Tables whose ``expectation_suite`` check failed with severity ERROR in a run."""
+    out = []
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            ev = event.event_specific_data
+            if not ev.passed and ev.severity.value == "ERROR":
+                out.append(ev.asset_key.path[-1])
+    return out
 
 
 def _was_interrupted(result) -> bool:

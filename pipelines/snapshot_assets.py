@@ -1,4 +1,5 @@
-"""Snapshot assets ``["snapshot", <source id>]`` (one per registered source) and ``source_status``.
+"""Snapshot assets ``["snapshot", <source id>]`` (one per registered source), ``source_status``
+and ``rejected_rows``.
 
 Each snapshot asset fetches (live) or looks up (offline) its source with a collector the
 domain gives (:data:`Collect`: its streams and its parsers as body checks), writes its
@@ -35,6 +36,7 @@ from pipelines.fetching import (
 )
 from pipelines.http import HttpSource
 from pipelines.publish import published_table
+from pipelines.rejects import REJECTED_ROWS, read_rejected
 from pipelines.settings import PipelineSettings
 from pipelines.snapshots import SnapshotRecord
 
@@ -121,14 +123,29 @@ def snapshot_asset(source: Source, collect: Collect):
     return _snapshot
 
 
-def source_status_asset(sources: Iterable[Source]):
+def source_status_asset(sources: Iterable[Source], deps: Iterable[AssetKey] = ()):
     """The published ``source_status`` asset: every request of the last run of ``sources``
-    (read from ``<data_dir>/status``), downstream of every snapshot asset."""
+    (read from ``<data_dir>/status``), downstream of every snapshot asset and of ``deps``
+    (assets that report unusable files of a source)."""
     ids = [s.id for s in sources]
 
-    @published_table(SOURCE_STATUS.name, deps=[snapshot_key(i) for i in ids])
+    @published_table(SOURCE_STATUS.name, deps=[*(snapshot_key(i) for i in ids), *deps])
     def source_status(context: AssetExecutionContext, settings: PipelineSettings):
         """One row per source request of the last run (from ``<data_dir>/status``)."""
         return read_status(settings.status_dir(), ids)
 
     return source_status
+
+
+def rejected_rows_asset(deps: Iterable[AssetKey]):
+    """The published ``rejected_rows`` asset, downstream of the parsing assets ``deps``."""
+
+    @published_table(REJECTED_ROWS.name, deps=list(deps))
+    def rejected_rows(context: AssetExecutionContext, settings: PipelineSettings):
+        """Every source row set aside by the last parse of its file."""
+        df = read_rejected(settings.status_dir())
+        if len(df):
+            context.log.warning(f"{len(df)} source row(s) set aside; see rejected_rows")
+        return df
+
+    return rejected_rows

@@ -10,7 +10,8 @@ LiveBench releases, and the sensor that follows new arena versions.
 - ``published/arena_scores_latest`` and ``published/arena_rank_changes`` from the history.
 - ``snapshot/livebench`` and ``published/livebench_scores`` / ``livebench_summary``.
 - ``arena_versions_sensor`` lists upstream versions, adds the new partition keys and
-  requests one run per new key (live).
+  requests a run for each version without a materialized partition (new, missing or
+  failed), a bounded number per tick (live).
 """
 import pandas as pd
 from dagster import (
@@ -37,7 +38,8 @@ from assets.leaderboards.snapshots import (
     stored_arena_versions,
     stored_livebench,
 )
-from pipelines.fetching import Fetcher, write_status
+from assets.leaderboards.github import LeaderboardError
+from pipelines.fetching import Fetcher, RequestStatus, write_status
 from pipelines.http import HttpSource
 from pipelines.publish import (
     DATA_VERSION_ATTR,
@@ -48,6 +50,7 @@ from pipelines.publish import (
     published_table,
     with_snapshots,
 )
+from pipelines.rejects import clear_rejected, write_rejected
 from pipelines.settings import PipelineSettings
 from pipelines.snapshot_assets import snapshot_asset, snapshot_key
 
@@ -118,12 +121,35 @@ def arena_rank_changes(context: AssetExecutionContext,
 @published_table("livebench_scores", deps=[snapshot_key(LIVEBENCH.id)])
 def livebench_scores(context: AssetExecutionContext,
                      settings: PipelineSettings) -> pd.DataFrame:
-    """Task scores of every LiveBench release whose files are stored."""
+    """Task scores of every LiveBench release whose files are stored. A row that cannot be
+    read is set aside (``rejected_rows``); a release whose files cannot be used at all is
+    left out and reported ``failed`` in ``source_status``; the other releases publish."""
     releases = stored_livebench(settings.snapshots())
     if not releases:
         return empty_table("livebench_scores", "no stored LiveBench release")
-    return pd.concat([livebench.parse_livebench(table_csv, categories, release)
-                      for release, table_csv, categories in releases], ignore_index=True)
+    status_dir = settings.status_dir()
+    frames, rejected, unusable = [], [], []
+    for release, table_csv, categories in releases:
+        rejects: list = []
+        try:
+            frames.append(livebench.parse_livebench(table_csv, categories, release, rejects))
+        except LeaderboardError as exc:
+            unusable.append(release)
+            context.log.error(f"livebench release {release} left out: {exc}")
+            write_status(status_dir, f"{LIVEBENCH.id}/releases/{release}", [RequestStatus.of(
+                LIVEBENCH.id, f"{LIVEBENCH.id}/release/{release}", LIVEBENCH.url,
+                settings.effective_mode(), "failed", None, error=f"unusable: {exc}")])
+            continue
+        (status_dir / f"{LIVEBENCH.id}/releases/{release}.json").unlink(missing_ok=True)
+        write_rejected(status_dir, LIVEBENCH.id, release, rejects)
+        rejected.extend(rejects)
+    clear_rejected(status_dir, LIVEBENCH.id, [r for r, _, _ in releases])
+    if not frames:
+        return empty_table("livebench_scores", f"no usable LiveBench release ({unusable})")
+    df = pd.concat(frames, ignore_index=True)
+    df.attrs[OUTPUT_METADATA_ATTR] = {"rejected_rows": len(rejected),
+                                      "releases_left_out": ", ".join(unusable) or "none"}
+    return df
 
 
 @published_table("livebench_summary", ins=["livebench_scores"])
@@ -134,34 +160,46 @@ def livebench_summary(context: AssetExecutionContext, livebench_scores: pd.DataF
     return livebench.livebench_summary(livebench_scores)
 
 
+#: At most this many partition runs are requested by one sensor tick (the rest wait).
+MAX_RUNS_PER_TICK = 10
+
+
 @sensor(
     name="arena_versions_sensor",
     asset_selection=[ARENA_SCORES_KEY],
     minimum_interval_seconds=6 * 3600,
     default_status=DefaultSensorStatus.RUNNING,
     description="Lists the arena CSV's versions upstream (live), adds new partition keys and "
-                "requests one run for each new version.",
+                "requests a run for every version without a materialized partition (new, "
+                f"missing or failed), at most {MAX_RUNS_PER_TICK} per tick.",
 )
 def arena_versions_sensor(context: SensorEvaluationContext, settings: PipelineSettings,
                           http: HttpSource):
     """Adds the version keys of the live listing that are not partitions yet and requests
-    one live run of ``arena_scores`` per new key; skips when the listing is unavailable or
-    nothing is new (the listing's status rows are written either way)."""
+    one live run of ``arena_scores`` per version that has no materialized partition (a new
+    key, or one whose run failed or never ran), oldest first, at most
+    :data:`MAX_RUNS_PER_TICK`; skips when the listing is unavailable or every version is
+    materialized (the listing's status rows are written either way). The run key carries
+    the tick number (the cursor), so a failed version is asked for again on a later tick."""
     with Fetcher("live", settings.snapshots(), http) as fetcher:
         statuses, _, pages = collect_arena_listing(fetcher)
     write_status(settings.status_dir(), ARENA.id, statuses)
     if not pages:
         return SkipReason(f"arena listing unavailable: {statuses[-1].error if statuses else ''}")
-    versions = arena.arena_versions(pages)
+    versions = set(arena.arena_versions(pages)["version"])
     existing = set(context.instance.get_dynamic_partitions(arena_partitions.name))
-    new = sorted(set(versions["version"]) - existing)  # not partitions yet, oldest first
-    if not new:
-        return SkipReason(f"no new arena version ({len(versions)} known)")
+    new = sorted(versions - existing)
+    done = context.instance.get_materialized_partitions(ARENA_SCORES_KEY)
+    wanted = sorted(versions - set(done))[:MAX_RUNS_PER_TICK]
+    if not wanted and not new:
+        return SkipReason(f"every arena version is materialized ({len(versions)} known)")
+    tick = int(context.cursor or 0) + 1
     return SensorResult(
-        run_requests=[RunRequest(partition_key=k, run_key=f"arena-{k}",
+        run_requests=[RunRequest(partition_key=k, run_key=f"arena-{k}-tick{tick}",
                                  run_config={"resources": {"settings": {"config": {
-                                     "mode": "live"}}}}) for k in new],
-        dynamic_partitions_requests=[arena_partitions.build_add_request(new)],
+                                     "mode": "live"}}}}) for k in wanted],
+        dynamic_partitions_requests=[arena_partitions.build_add_request(new)] if new else [],
+        cursor=str(tick),
     )
 
 

@@ -27,8 +27,14 @@ import re
 import pandas as pd
 
 from assets.leaderboards.github import LeaderboardError, as_date
-from assets.leaderboards.tables import LIVEBENCH_SCORES, LIVEBENCH_SUMMARY, with_spec_dtypes
+from assets.leaderboards.tables import (
+    LIVEBENCH_SCORES,
+    LIVEBENCH_SOURCE,
+    LIVEBENCH_SUMMARY,
+    with_spec_dtypes,
+)
 from assets.registry import match_model
+from pipelines.rejects import RejectedRow
 
 #: Columns of :func:`livebench_releases` (not a published table: the snapshot's index).
 RELEASE_COLUMNS = ["release", "table_url", "categories_url", "table_sha", "categories_sha"]
@@ -87,7 +93,8 @@ def livebench_releases(listing_json: bytes) -> pd.DataFrame:
     return df.astype({c: "str" for c in RELEASE_COLUMNS})
 
 
-def parse_livebench(table_csv: bytes, categories_json: bytes, release: str) -> pd.DataFrame:
+def parse_livebench(table_csv: bytes, categories_json: bytes, release: str,
+                    rejects: list | None = None) -> pd.DataFrame:
     """Table ``livebench_scores`` for one release, long form.
 
     ``table_csv``: ``public/table_YYYY_MM_DD.csv`` (a ``model`` column, then one column per
@@ -101,16 +108,22 @@ def parse_livebench(table_csv: bytes, categories_json: bytes, release: str) -> p
     lists), ``score`` (float64, 0-100; null where the cell is empty or the table has no
     column for a task the categories file lists). Sorted by model then task.
 
+    ``rejects``: when a list is given, a row that cannot be read (wrong field count, empty
+    model name, a non-numeric cell, a model listed twice with different scores) is set
+    aside there as :class:`pipelines.rejects.RejectedRow` (source ``livebench``, version
+    the release, the file, line, column, reason, raw text) and the other rows are
+    returned; without it such a row raises.
+
     Raises:
         LiveBenchError: bad JSON or categories shape, a task in two categories, a category
-        named ``global``, no ``model`` column, a duplicated model with different scores, or a
-        non-numeric cell (names the release, model, task and value).
+        named ``global``, no ``model`` column (the file cannot be used at all); without
+        ``rejects``, also a bad row (names the release, line, model, task and value).
         LeaderboardError: ``release`` is not a ``YYYY-MM-DD`` date.
     """
     rel = as_date(release, "LiveBench release")
     where = f"LiveBench release {release}"
     task_category = _task_categories(categories_json, where)
-    table_tasks, models = _table_scores(table_csv, where)
+    table_tasks, models = _table_scores(table_csv, where, rejects)
     all_tasks = list(task_category) + [t for t in table_tasks if t not in task_category]
     rows = []
     for name in sorted(models):
@@ -145,14 +158,20 @@ def _task_categories(categories_json: bytes, where: str) -> dict[str, str]:
     return task_category
 
 
-def _table_scores(table_csv: bytes, where: str
+def _table_scores(table_csv: bytes, where: str, rejects: list | None = None
                   ) -> tuple[list[str], dict[str, dict[str, float | None]]]:
     """The task columns of a release table and each model's scores (task -> score, None
-    for an empty cell), a model listed twice with the same scores kept once."""
+    for an empty cell), a model listed twice with the same scores kept once.
+
+    With ``rejects`` (a list), a row that cannot be read (wrong field count, empty model
+    name, a cell that is not a number, a model listed twice with different scores: every
+    row of it) is appended as :class:`pipelines.rejects.RejectedRow` and left out, instead
+    of raising."""
     try:
         text = table_csv.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LiveBenchError(f"{where}: table is not UTF-8: {exc}") from exc
+    lines = text.splitlines()
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
     if not header or header[0] != "model":
@@ -161,23 +180,70 @@ def _table_scores(table_csv: bytes, where: str
     if len(set(table_tasks)) != len(table_tasks):
         raise LiveBenchError(f"{where}: table has a task column twice: {table_tasks}")
     models: dict[str, dict[str, float | None]] = {}
-    for line_no, fields in enumerate(reader, start=2):
+    seen: dict[str, list[tuple[int, str]]] = {}
+    conflicting: set[str] = set()
+    start = reader.line_num
+    for fields in reader:
+        line_no, raw = start + 1, "\n".join(lines[start:reader.line_num])
+        start = reader.line_num
         if not fields or all(not f.strip() for f in fields):
             continue
-        if len(fields) != len(header):
-            raise LiveBenchError(
-                f"{where}, table line {line_no}: {len(fields)} fields, expected {len(header)}")
-        name = fields[0].strip()
-        if not name:
-            raise LiveBenchError(f"{where}, table line {line_no}: empty model name")
-        scores = {task: _score(cell.strip(), f"{where}, model {name!r}, task {task!r}")
-                  for task, cell in zip(table_tasks, fields[1:])}
+        try:
+            name, scores = _row_scores(fields, header, where, line_no)
+        except _BadRow as bad:
+            if rejects is None:
+                raise LiveBenchError(str(bad)) from None
+            rejects.append(_reject(where, line_no, bad.column, str(bad), raw))
+            continue
+        seen.setdefault(name, []).append((line_no, raw))
         if name in models:
             if models[name] != scores:
-                raise LiveBenchError(f"{where}: model {name!r} twice with different scores")
+                if rejects is None:
+                    raise LiveBenchError(f"{where}: model {name!r} twice with different scores")
+                conflicting.add(name)
             continue
         models[name] = scores
+    for name in sorted(conflicting):
+        del models[name]
+        for line_no, raw in seen[name]:
+            rejects.append(_reject(where, line_no, "model",
+                                   f"{where}: model {name!r} twice with different scores",
+                                   raw))
     return table_tasks, models
+
+
+class _BadRow(ValueError):
+    """A table row that cannot be read; ``column`` is the column at fault (None: the row)."""
+
+    def __init__(self, message: str, column: str | None):
+        super().__init__(message)
+        self.column = column
+
+
+def _row_scores(fields: list[str], header: list[str], where: str, line_no: int
+                ) -> tuple[str, dict[str, float | None]]:
+    """A row's model name and scores. Raises :class:`_BadRow`."""
+    if len(fields) != len(header):
+        raise _BadRow(f"{where}, table line {line_no}: {len(fields)} fields, expected "
+                      f"{len(header)}", None)
+    name = fields[0].strip()
+    if not name:
+        raise _BadRow(f"{where}, table line {line_no}: empty model name", "model")
+    scores = {}
+    for task, cell in zip(header[1:], fields[1:]):
+        try:
+            scores[task] = _score(cell.strip(), f"{where}, model {name!r}, task {task!r}")
+        except LiveBenchError as exc:
+            raise _BadRow(f"{exc} (table line {line_no})", task) from None
+    return name, scores
+
+
+def _reject(where: str, line_no: int, column: str | None, reason: str, raw: str):
+    """A :class:`pipelines.rejects.RejectedRow` of a LiveBench release table."""
+    release = where.rsplit(" ", 1)[-1]
+    return RejectedRow(source_id=LIVEBENCH_SOURCE, version=release,
+                       file=f"table_{release.replace('-', '_')}.csv", line=line_no,
+                       column=column, reason=reason, raw=raw)
 
 
 def _score(cell: str, at: str) -> float | None:

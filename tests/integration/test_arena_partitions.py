@@ -136,3 +136,38 @@ def test_history_reads_with_date_typed_partition_key(tmp_path, upstream_replay):
     import pyarrow.parquet as pq
 
     assert "snapshot_date" not in pq.read_schema(one).names
+
+
+def test_sensor_asks_again_for_a_version_whose_run_failed(tmp_path, upstream_replay):
+    """A version that is a partition but has no materialization (its run failed) is asked
+    for again on the next tick, a bounded number per tick."""
+    from assets.leaderboards.assets import MAX_RUNS_PER_TICK
+
+    listing = mirror_listing()
+    keys = sorted(dates(listing))
+    instance = DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(arena_partitions.name, keys)  # known, none materialized
+    resources = {"settings": PipelineSettings(data_dir=str(tmp_path), mode="live"),
+                 "http": HttpSource(mirror=upstream_replay.url, retries=1)}
+    with build_sensor_context(instance=instance, resources=resources) as ctx:
+        result = arena_versions_sensor(ctx)
+    assert isinstance(result, SensorResult) and not result.dynamic_partitions_requests
+    requested = [r.partition_key for r in result.run_requests]
+    assert requested == keys[:MAX_RUNS_PER_TICK] and len(keys) > MAX_RUNS_PER_TICK
+    # the oldest version's run fails (its file answers 404), the others succeed
+    by_date = {c["commit"]["committer"]["date"][:10]: c["sha"] for c in listing}
+    failing = keys[0]
+    upstream_replay.script[csv_path(by_date[failing])] = [(500, {}, b"boom")] * 20
+    config = resource_config(data_dir=str(tmp_path), mode="live", mirror=upstream_replay.url,
+                             http={"retries": 0})
+    job = defs.resolve_job_def("arena_partitions")
+    for key in requested:
+        job.execute_in_process(instance=instance, partition_key=key, run_config=config,
+                               raise_on_error=False)
+    assert not history_path(tmp_path, failing).exists()
+    with build_sensor_context(instance=instance, resources=resources,
+                              cursor=result.cursor) as ctx:
+        again = arena_versions_sensor(ctx)
+    retried = [r.partition_key for r in again.run_requests]
+    assert retried[0] == failing and set(retried[1:]) <= set(keys[MAX_RUNS_PER_TICK:])
+    assert again.run_requests[0].run_key != result.run_requests[0].run_key

@@ -122,7 +122,7 @@ def test_datapackage_describes_every_published_file_and_validates(offline_run):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
 
 
-def test_failing_suite_keeps_last_good_file_and_stops_downstream(tmp_path, monkeypatch):
+def test_failing_suite_keeps_last_good_file_and_downstream_runs_on_it(tmp_path, monkeypatch):
     assert run_pipeline(tmp_path).success
     good = published(tmp_path, "model_facts").read_bytes()
     claims_before = published(tmp_path, "article_claims").stat().st_mtime_ns
@@ -139,16 +139,28 @@ def test_failing_suite_keeps_last_good_file_and_stops_downstream(tmp_path, monke
 
     monkeypatch.setattr(pa_mod, "load_reference", broken)
     summary = run_pipeline(tmp_path)
-    assert summary.failed == ["publish"]  # a blocking check failing with ERROR fails the step
+    # the job goes on; the update reports the table that failed a critical expectation
+    assert summary.failed == ["publish"] and summary.stale_tables == ["model_facts"]
     (result,) = summary.results("publish")
+    assert result.success
     checks = [e for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     mf = [e.event_specific_data for e in checks
           if e.event_specific_data.asset_key.path == ["published", "model_facts"]]
     assert mf and not mf[0].passed
-    assert published(tmp_path, "model_facts").read_bytes() == good
-    assert published(tmp_path, "article_claims").stat().st_mtime_ns == claims_before
-    materialized = {"/".join(e.event_specific_data.materialization.asset_key.path)
-                    for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
-    assert "published/patent_figures" in materialized  # an independent table still published
-    assert not {"published/model_facts", "published/article_claims",
-                "published/claims_report"} & materialized
+    assert published(tmp_path, "model_facts").read_bytes() == good   # not rewritten
+    # the claims and the report are rebuilt, from the last good model_facts, and say so
+    assert published(tmp_path, "article_claims").stat().st_mtime_ns > claims_before
+    mats = {"/".join(e.event_specific_data.materialization.asset_key.path):
+            e.event_specific_data.materialization.metadata
+            for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
+    assert {"published/patent_figures", "published/claims_report",
+            "published/datapackage"} <= set(mats)
+    assert "kept_last_good" in mats["published/model_facts"]
+    stale = mats["published/article_claims"]["stale_inputs"].value
+    assert "model_facts" in stale and "training_compute" in stale  # directly and through it
+    # a later good build clears the mark
+    monkeypatch.setattr(pa_mod, "load_reference", real)
+    again = run_pipeline(tmp_path)
+    assert again.success and not again.stale_tables
+    assert not (tmp_path / "status" / "stale").exists() or not list(
+        (tmp_path / "status" / "stale").iterdir())

@@ -131,3 +131,30 @@ def test_real_livebench_releases_and_reference_globals():
         assert got.iloc[0]["model_id"] == ref["model"]
         assert bool(got.iloc[0]["complete"])
         assert round(got.iloc[0]["score"], 2) == float(ref["value"]), ref
+
+
+def test_livebench_bad_rows_set_aside_with_where_and_why():
+    cats = fixture("livebench_categories.json")
+    good = fixture("livebench_table.csv").decode()
+    header = good.splitlines()[0]
+    short_row = "gpt-4o-2024-08-06,1.0,2.0"                 # 3 fields, the header has 8
+    bad_cell = "o1-preview," + ",".join(["50.0"] * 5) + ",n/a,1.0"
+    dup_a = "qwen,1,1,1,1,1,1,1"
+    dup_b = "qwen,2,2,2,2,2,2,2"                             # same model, other scores
+    text = "\n".join([*good.splitlines(), short_row, bad_cell, dup_a, dup_b]) + "\n"
+    rejects: list = []
+    s = livebench.parse_livebench(text.encode(), cats, "2024-11-25", rejects)
+    # the two good models of the fixture are published, none of the bad rows
+    assert set(s["model_name_raw"]) == {"deepseek-v3", "claude-3-5-sonnet-20241022"}
+    got = [(r.line, r.column, r.raw) for r in rejects]
+    # lines counted from the header (line 1): the fixture has 2 data rows (lines 2, 3)
+    assert got == [(4, None, short_row), (5, "zebra_puzzle", bad_cell),
+                   (6, "model", dup_a), (7, "model", dup_b)]
+    assert {(r.source_id, r.version, r.file) for r in rejects} == {
+        ("livebench", "2024-11-25", "table_2024_11_25.csv")}
+    assert "3 fields, expected 8" in rejects[0].reason
+    assert "'n/a' is not a number" in rejects[1].reason
+    assert header.startswith("model,")
+    # without a list the same table still fails, naming the line
+    with pytest.raises(livebench.LiveBenchError, match="table line 4: 3 fields"):
+        livebench.parse_livebench(text.encode(), cats, "2024-11-25")
