@@ -81,7 +81,7 @@ def verdict_unchanged(context: AssetCheckExecutionContext,
     path = settings.effective_data_dir() / "published" / "article_claims.parquet"
     claims = pd.read_parquet(path, columns=["claim_id", "verdict"])
     now = dict(zip(claims["claim_id"], claims["verdict"], strict=True))
-    before = previous_check_verdicts(context.instance, context.run_id)
+    before = previous_check_verdicts(context.instance, context.run.run_id)
     changes = verdict_changes(claims, before or {})
     text = "; ".join(f"{c['claim']}: {c['before']} -> {c['after']}" for c in changes)
     return AssetCheckResult(
