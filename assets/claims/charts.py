@@ -141,7 +141,10 @@ def _panel(ax, rows: pd.DataFrame, unit: str, claim: pd.Series, drawn: list[dict
     groups = [" / ".join(lab) for lab in _labels([h[0] for h in heads])]
     order = list(dict.fromkeys(groups))
     names = list(dict.fromkeys(series))
-    comparison = len(names) > 1 and len(order) < len(rows)
+    # a comparison (one series per model) only within one table: keys of different tables
+    # end in different things (a year, a country), which are not series of one another
+    comparison = len(names) > 1 and len(order) < len(rows) and rows["table"].nunique() == 1
+    unfinished = rows["note"].fillna("").str.contains("incomplete").tolist()
     if not comparison:
         many_publishers = rows["publisher"].nunique() > 1
         groups = [" / ".join(lab) + (f"\n({p})" if many_publishers else "")
@@ -149,8 +152,8 @@ def _panel(ax, rows: pd.DataFrame, unit: str, claim: pd.Series, drawn: list[dict
         order, series, names = groups, [""] * len(rows), [""]
     ys = {g: i for i, g in enumerate(order)}
     for j, name in enumerate(names):
-        pts = [(ys[g], v, g) for g, s, v in zip(groups, series, rows["value"], strict=True)
-               if s == name]
+        pts = [(ys[g], v, g, u) for g, s, v, u in
+               zip(groups, series, rows["value"], unfinished, strict=True) if s == name]
         colour = COLOURS[j % len(COLOURS)]
         if comparison and len(order) > DOT_PLOT_FROM:
             ax.scatter([p[1] for p in pts], [p[0] for p in pts], color=colour, s=28,
@@ -158,11 +161,8 @@ def _panel(ax, rows: pd.DataFrame, unit: str, claim: pd.Series, drawn: list[dict
         else:
             bar = 0.8 / len(names)
             off = -0.4 + bar / 2 + j * bar
-            ax.barh([p[0] + off for p in pts], [p[1] for p in pts], height=bar, color=colour,
-                    label=name or None)
-            for y, v, _g in pts:
-                ax.text(v, y + off, " " + compact(v, unit), va="center", fontsize=8)
-        drawn += [{"label": g, "series": name, "value": float(v)} for _y, v, g in pts]
+            _bars(ax, pts, off, bar, colour, name, unit)
+        drawn += [{"label": g, "series": name, "value": float(v)} for _y, v, g, _u in pts]
     ax.set_yticks(range(len(order)), [wrap(t, 40) for t in order], fontsize=9)
     ax.invert_yaxis()
     ax.grid(axis="x", color="#ddd")
@@ -171,6 +171,20 @@ def _panel(ax, rows: pd.DataFrame, unit: str, claim: pd.Series, drawn: list[dict
     _claimed_marks(ax, claim, unit)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="best", fontsize=8, frameon=False)
+
+
+def _bars(ax, pts: list[tuple], off: float, height: float, colour: str, name: str,
+          unit: str) -> None:
+    """Labelled horizontal bars of ``pts`` (y, value, label, unfinished); a value from an
+    incomplete year is drawn hollow and hatched, with its own legend entry."""
+    for i, (y, v, _g, unfinished) in enumerate(pts):
+        style = ({"facecolor": "white", "edgecolor": colour, "hatch": "///",
+                  "label": "incomplete year (not final)"} if unfinished else
+                 {"color": colour, "label": name or None})
+        if i and style["label"] in ax.get_legend_handles_labels()[1]:
+            style["label"] = None
+        ax.barh(y + off, v, height=height, **style)
+        ax.text(v, y + off, " " + compact(v, unit), va="center", fontsize=8)
 
 
 def evidence_chart(claim: pd.Series, evidence: pd.DataFrame) -> Chart | None:

@@ -145,3 +145,28 @@ def test_numbers_read_as_people_write_them():
     assert [compact(v, u) for v, u in ((30840000, "GPU hours"), (2788000, ""),
                                        (61.13, "percent"), (4.26, "ratio"))] \
         == ["30.8M GPU hours", "2.79M", "61.13%", "4.26x"]
+
+
+def test_granted_share_chart_keeps_one_legend_and_marks_incomplete_years(offline):
+    """Reference shares (AI Index, keys ending in a year) beside ETO CAT shares (keys ending
+    in a country, years flagged incomplete): no legend mixing years and countries, and the
+    incomplete years drawn hatched with a legend entry of their own."""
+    claims, evidence, tables = offline
+    claim = claims.set_index("claim_id").loc["cn_share_granted_2022_2023"]
+    claim["claim_id"] = "cn_share_granted_2022_2023"
+    shares = evidence[evidence["claim_id"] == claim["claim_id"]].copy()
+    ref_rows = len(shares.dropna(subset=["value"]))
+    cat = pd.DataFrame([
+        {"table": "patent_shares", "key": f"granted / All / {y} / CHN", "value": v,
+         "unit": "percent", "source_document": "CAT", "publisher": "CSET",
+         "note": note, "claim_id": claim["claim_id"]}
+        for y, v, note in [(2022, 83.9, "year flagged incomplete: not used"),
+                           (2017, 37.6, "context: latest complete year")]])
+    chart = evidence_chart(claim, pd.concat([shares, cat], ignore_index=True))
+    labels = [t for ax in chart.figure.axes for t in ax.get_legend_handles_labels()[1]]
+    assert "CHN" not in labels and "2022" not in labels
+    assert labels.count("incomplete year (not final)") == 1
+    hatched = [p for ax in chart.figure.axes for p in ax.patches if p.get_hatch()]
+    assert [p.get_width() for p in hatched] == [83.9]
+    assert len(chart.drawn) == ref_rows + 2
+    plt().close(chart.figure)
