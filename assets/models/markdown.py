@@ -11,9 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import lxml.html
-from markdown_it import MarkdownIt
-
 
 class ModelCardError(ValueError):
     """A model card cannot be read as its layout says (names the document, table and cell)."""
@@ -83,6 +80,8 @@ def _html_grid(fragment: str, where: str) -> list[list[Cell]]:
     A ``rowspan`` reaching past the last row is cut at the table's end.
     """
     try:
+        import lxml.html  # lazy, like markdown_it below: not needed to load the defs
+
         table = lxml.html.fromstring(fragment)
     except Exception as exc:  # lxml raises several types on broken markup
         raise ModelCardError(f"{where}: HTML table does not parse: {exc}") from exc
@@ -197,6 +196,8 @@ def extract_tables(text: str, where: str = "card") -> list[RawTable]:
     Consecutive HTML blocks are joined until each ``<table>`` is closed (a blank line inside
     an HTML table splits it into several markdown blocks). HTML comments are not content.
     """
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark").enable("table")
     tokens = md.parse(text)
     lines = text.splitlines()

@@ -43,15 +43,41 @@ MAX_INFLATE_RATIO = 200.0
 RATIO_FLOOR_BYTES = 1024 * 1024
 
 
-def read_member(zf: zipfile.ZipFile, member: str, source_document: str,
-                max_bytes: int | None = None, max_ratio: float | None = None) -> bytes:
-    """The inflated bytes of ``member``, read in chunks and stopped at a limit.
+class _LimitedMember(io.RawIOBase):
+    """A zip member opened for reading, stopped when its inflated bytes pass a limit."""
+
+    def __init__(self, fh, check):
+        self._fh, self._check, self.size = fh, check, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            chunk = self._fh.read(len(buffer))
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            self._check(None, f"cannot be inflated: {exc}")
+            raise
+        self.size += len(chunk)
+        self._check(self.size, "inflates to at least")
+        buffer[:len(chunk)] = chunk
+        return len(chunk)
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+
+def open_member(zf: zipfile.ZipFile, member: str, source_document: str,
+                max_bytes: int | None = None, max_ratio: float | None = None):
+    """``member`` opened as a buffered binary stream that stops at a limit, so a parser can
+    stream it (pyarrow's CSV reader) without holding the whole inflated member in memory.
 
     Limits (defaults from ``AI_NUMBERS_MAX_INFLATED_BYTES`` / ``AI_NUMBERS_MAX_INFLATE_RATIO``,
     else :data:`MAX_INFLATED_BYTES` / :data:`MAX_INFLATE_RATIO`): the inflated size in bytes,
     and the ratio inflated / compressed size once past :data:`RATIO_FLOOR_BYTES`. Both the
-    sizes the zip declares and the bytes actually inflated are checked, so a member whose
-    header lies is stopped too.
+    size the zip declares (checked at once) and the bytes actually inflated (checked while
+    reading) count, so a member whose header lies is stopped too.
 
     Raises:
         PatentSourceError: a limit is passed (names the member, its compressed and inflated
@@ -65,7 +91,9 @@ def read_member(zf: zipfile.ZipFile, member: str, source_document: str,
     info = zf.getinfo(member)
     packed = max(1, info.compress_size)
 
-    def check(size: int, what: str) -> None:
+    def check(size: int | None, what: str) -> None:
+        if size is None:
+            raise PatentSourceError(f"{source_document}: member {member!r} {what}")
         if size > max_bytes:
             raise PatentSourceError(
                 f"{source_document}: member {member!r} {what} {size} bytes from {packed} "
@@ -78,14 +106,15 @@ def read_member(zf: zipfile.ZipFile, member: str, source_document: str,
                 f"{max_ratio:g}:1 (AI_NUMBERS_MAX_INFLATE_RATIO); not read")
 
     check(info.file_size, "declares")
-    chunks, size = [], 0
-    try:
-        with zf.open(info) as fh:
-            while chunk := fh.read(1 << 20):
-                size += len(chunk)
-                check(size, "inflates to at least")
-                chunks.append(chunk)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise PatentSourceError(f"{source_document}: member {member!r} cannot be inflated: "
-                                f"{exc}") from exc
-    return b"".join(chunks)
+    return io.BufferedReader(_LimitedMember(zf.open(info), check), buffer_size=1 << 20)
+
+
+def read_member(zf: zipfile.ZipFile, member: str, source_document: str,
+                max_bytes: int | None = None, max_ratio: float | None = None) -> bytes:
+    """The inflated bytes of ``member`` (see :func:`open_member` for the limits).
+
+    Raises:
+        PatentSourceError: a limit is passed, or the member is not a valid deflate stream.
+    """
+    with open_member(zf, member, source_document, max_bytes, max_ratio) as fh:
+        return fh.read()

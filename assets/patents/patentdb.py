@@ -16,7 +16,6 @@ families. It has no priority (first-filing) country.
 """
 from __future__ import annotations
 
-import io
 import zipfile
 
 import numpy as np
@@ -25,8 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from assets.patents.archive import (PatentSourceError, file_members, open_zip,
-                                    read_member)
+from assets.patents.archive import PatentSourceError, file_members, open_member, open_zip
 from assets.patents.tables import PATENT_FAMILY_OFFICES
 
 #: Regional patent offices in 1790 ``Publication_country``; every other code but
@@ -81,15 +79,16 @@ def read_patentdb(data: bytes, source_document: str) -> pa.Table:
     zf = open_zip(data, source_document)
     member = _patentdb_member(zf, source_document)
     where = f"{source_document}: {member}"
-    body = read_member(zf, member, source_document)
-    header = body[:4096].split(b"\n", 1)[0].decode("utf-8-sig", "replace").strip()
+    with open_member(zf, member, source_document) as fh:
+        header = fh.readline(4096).split(b"\n", 1)[0].decode("utf-8-sig", "replace").strip()
     columns = [c.strip().strip('"') for c in header.split(",")]
     missing = [c for c in PATENTDB_TYPES if c not in columns]
     if missing:
         raise PatentSourceError(f"{where}: columns {missing} missing; header starts {columns[:8]}")
     try:
+        # streamed from the member (never the whole CSV in memory next to the zip)
         table = pacsv.read_csv(
-            io.BytesIO(body),
+            open_member(zf, member, source_document),
             convert_options=pacsv.ConvertOptions(
                 include_columns=list(PATENTDB_TYPES),
                 column_types=PATENTDB_TYPES,
@@ -123,13 +122,17 @@ def office_kind(office: str) -> str:
 def _documents(table: pa.Table) -> tuple[pd.DataFrame, int]:
     """One row per document: ``family`` (int64 code, 0..n-1), ``office`` (str), ``year``
     (Int64 priority year); and the number n of simple families."""
-    family_codes, family_ids = pd.factorize(table["Simple_family_ID"].to_pandas(), sort=False)
+    # in Arrow, without a Python string per document: the chunks share one dictionary,
+    # codes in order of first appearance (as pandas.factorize(sort=False) gives them)
+    families = pc.dictionary_encode(table["Simple_family_ID"])
+    codes = [chunk.indices.to_numpy() for chunk in families.chunks]
+    n_families = len(families.chunks[-1].dictionary) if codes else 0
     docs = pd.DataFrame({
-        "family": family_codes.astype(np.int64),
+        "family": np.concatenate(codes).astype(np.int64) if codes else np.empty(0, np.int64),
         "office": table["Publication_country"].to_pandas().astype(str),
         "year": table["Priority_Year"].to_pandas().astype("Int64"),
     })
-    return docs, len(family_ids)
+    return docs, n_families
 
 
 def _family_office_pairs(docs: pd.DataFrame, n_families: int) -> pd.DataFrame:

@@ -74,3 +74,24 @@ def test_ragged_cat_row_is_refused_not_dropped(line, column):
     assert "patents_yearly_applications.csv" in str(err.value)
     if column:
         assert f"column {column!r}" in str(err.value)
+
+
+def test_patent_database_streamed_from_its_zip_stops_at_the_inflated_size_limit(monkeypatch):
+    """The CSET/1790 CSV is streamed from its member (never held whole in memory); the
+    stream is held to the same limits as a member read whole."""
+    import io
+    import zipfile
+
+    from assets.patents.patentdb import read_patentdb
+
+    rows = "".join(f"CN,CN{i},{i},A,invention,2019\n" for i in range(20_000))
+    csv = ("Publication_country,Publication_number,Simple_family_ID,Publication_type,"
+           "Patent_Type,Priority_Year\n" + rows).encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("patent_database.csv", csv)
+    data = buf.getvalue()
+    assert read_patentdb(data, "db.zip").num_rows == 20_000
+    monkeypatch.setenv("AI_NUMBERS_MAX_INFLATED_BYTES", str(len(csv) // 2))
+    with pytest.raises(PatentSourceError, match="patent_database.csv.*limit"):
+        read_patentdb(data, "db.zip")
