@@ -138,7 +138,7 @@ def _flatten_nested_tables(td) -> None:
     single number, which the card reader rejects by name rather than losing)."""
     while (inner := td.find(".//table")) is not None:
         texts = [" ".join(c.text_content().split()) for c in inner.iter("td", "th")]
-        span = lxml.html.Element("span")
+        span = td.makeelement("span", {})
         span.text = " " + " ".join(t for t in texts if t) + " "
         span.tail = inner.tail
         inner.getparent().replace(inner, span)
