@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import requests
 from dagster import ConfigurableResource
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 from urllib3.util.retry import Retry
 
 from pipelines.settings import env_mirror
@@ -62,10 +63,42 @@ class FetchResult:
     error: str | None = None
 
 
-#: Host -> monotonic time it last timed out or refused; such a host is not asked again for
-#: :data:`UNRESPONSIVE_SECONDS` by this process (every source of a ``make run``).
-_UNRESPONSIVE: dict[str, float] = {}
+#: Host -> (monotonic time it last timed out, refused or did not resolve; that error in one
+#: line); such a host is not asked again for :data:`UNRESPONSIVE_SECONDS` by this process
+#: (every source of an ``ai-numbers run``).
+_UNRESPONSIVE: dict[str, tuple[float, str]] = {}
 UNRESPONSIVE_SECONDS = 600.0
+
+
+class _Retry(Retry):
+    """urllib3 ``Retry`` that gives up at once on a name that does not resolve or a refused
+    connection (no network, a host that is gone): retrying those only costs time."""
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None,
+                  _stacktrace=None):
+        if isinstance(error, NewConnectionError):  # NameResolutionError is one too
+            raise MaxRetryError(_pool, url, error) from error
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+def unreachable_cause(host: str, exc: BaseException) -> str | None:
+    """``"<host>: name does not resolve"`` or ``"<host>: connection refused"`` when ``exc``
+    (a requests or urllib3 error, possibly wrapping others) is one of those, else None."""
+    seen: set[int] = set()
+    stack = [exc]
+    while stack:
+        err = stack.pop()
+        if err is None or id(err) in seen:
+            continue
+        seen.add(id(err))
+        if isinstance(err, NameResolutionError):
+            return f"{host}: name does not resolve"
+        if isinstance(err, ConnectionRefusedError) or (
+                isinstance(err, NewConnectionError) and "refused" in str(err).lower()):
+            return f"{host}: connection refused"
+        stack.extend(e for e in (getattr(err, "reason", None), *err.args, err.__cause__,
+                                 err.__context__) if isinstance(e, BaseException))
+    return None
 
 
 class HttpSource(ConfigurableResource):
@@ -96,7 +129,7 @@ class HttpSource(ConfigurableResource):
 
     def session(self) -> requests.Session:
         """A session with the retry policy mounted for http and https."""
-        retry = Retry(
+        retry = _Retry(
             total=self.retries,
             connect=self.retries,
             read=min(self.read_retries, self.retries),
@@ -138,10 +171,10 @@ class HttpSource(ConfigurableResource):
         session = session or self.session()
         result = FetchResult(url=url, requested_url=target, status="failed")
         host = urlsplit(target).netloc
-        since = _UNRESPONSIVE.get(host)
+        since, cause = _UNRESPONSIVE.get(host, (None, ""))
         if since is not None and time.monotonic() - since < UNRESPONSIVE_SECONDS:
-            result.error = (f"{host} did not answer a request {time.monotonic() - since:.0f} s "
-                            "ago; not asked again for now")
+            result.error = (f"{cause} ({time.monotonic() - since:.0f} s ago); "
+                            "not asked again in this run")
             return result
         try:
             with session.get(target, headers=headers,
@@ -175,9 +208,11 @@ class HttpSource(ConfigurableResource):
                 result.status = "fetched"
                 return result
         except requests.RequestException as exc:
-            result.error = _scrub(f"{type(exc).__name__}: {exc}", token)
+            cause = unreachable_cause(host, exc)
+            result.error = cause or _scrub(f"{type(exc).__name__}: {exc}", token)
             if isinstance(exc, (requests.ConnectionError, requests.Timeout)):
-                _UNRESPONSIVE[host] = time.monotonic()  # hangs or refuses: fail fast for now
+                # hangs, refuses or does not resolve: fail fast for the rest of the run
+                _UNRESPONSIVE[host] = (time.monotonic(), cause or f"{host} did not answer")
             return result
         finally:
             if own:

@@ -1,6 +1,6 @@
 """Bring everything up to date without the daemon: discovery, missing partitions, publish.
 
-This is what ``make run`` does (through :mod:`pipelines.cli`): run the ``discover`` job,
+This is what ``ai-numbers run`` (``make run``, :mod:`pipelines.cli`) does: run the ``discover`` job,
 register the versions it found as dynamic partitions of each partitioned history
 (``pipelines.definitions.HISTORIES``: the arena), run the history's job for each version
 whose partition file is missing (a re-run adds no partition and recomputes nothing), then
@@ -8,6 +8,7 @@ run ``publish``. Settings come from the environment (``AI_NUMBERS_*``).
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,8 @@ class RunSummary:
     interrupted: bool = False
     new_partitions: list[str] = field(default_factory=list)
     materialized_partitions: list[str] = field(default_factory=list)
+    #: History table -> number of versions known after discovery.
+    versions: dict[str, int] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[str]:
@@ -39,6 +42,48 @@ class RunSummary:
     @property
     def success(self) -> bool:
         return not self.failed
+
+    def failed_checks(self) -> list[FailedCheck]:
+        """Every asset check that failed in these runs (ERROR and WARN), read from the
+        runs' ``ASSET_CHECK_EVALUATION`` events, in run order, each check once (its last
+        evaluation)."""
+        out: dict[tuple[str, str], FailedCheck] = {}
+        for _, _, res in self.runs:
+            for event in res.all_events:
+                if event.event_type_value != "ASSET_CHECK_EVALUATION":
+                    continue
+                ev = event.event_specific_data
+                key = ("/".join(ev.asset_key.path), ev.check_name)
+                out.pop(key, None)
+                if not ev.passed:
+                    out[key] = FailedCheck(key[0], ev.check_name, ev.severity.value)
+        return list(out.values())
+
+    def write_log(self, instance: DagsterInstance, path: Path) -> Path:
+        """Write every event of these runs (from ``instance``'s event log) to ``path``, one
+        line each: UTC time, level, job, step, message. Returns ``path``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as out:
+            for job, key, res in self.runs:
+                for entry in instance.all_logs(res.run_id):
+                    when = pd.Timestamp(entry.timestamp, unit="s", tz="UTC")
+                    level = logging.getLevelName(entry.level)
+                    kind = entry.dagster_event_type or "LOG"
+                    message = (entry.user_message or "").replace("\n", " | ")
+                    out.write(f"{when:%Y-%m-%dT%H:%M:%S}Z {level:<7} {job}"
+                              f"{f'[{key}]' if key else ''} {entry.step_key or '-'} "
+                              f"{getattr(kind, 'value', kind)} {message}\n")
+        return path
+
+
+@dataclass(frozen=True)
+class FailedCheck:
+    """One failed asset check: ``asset`` (key path joined by ``/``), ``check`` (its name),
+    ``severity`` (``ERROR`` or ``WARN``)."""
+
+    asset: str
+    check: str
+    severity: str
 
 
 def _was_interrupted(result) -> bool:
@@ -112,6 +157,7 @@ def _complete_history(history, data_dir: Path, instance: DagsterInstance,
     existing = set(instance.get_dynamic_partitions(history.partitions_def.name))
     new = sorted(set(versions) - existing)
     summary.new_partitions.extend(new)
+    summary.versions[history.table] = len(versions)
     if new:
         instance.add_dynamic_partitions(history.partitions_def.name, new)
     missing = history.missing(data_dir, versions)
