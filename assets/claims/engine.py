@@ -71,6 +71,15 @@ class EvidenceRow:
     note: str | None = None
 
 
+def source_label(ev: EvidenceRow) -> str:
+    """How the ``sources`` column names one evidence row's source: ``title (publisher)``, or
+    the publisher alone when the document is the publisher or a bare URL."""
+    doc, pub = ev.source_document, ev.publisher
+    if not doc or doc == pub or doc.startswith(("http://", "https://")):
+        return pub
+    return f"{doc} ({pub})"
+
+
 @dataclass
 class RuleResult:
     """What a rule found: the verdict computed from the evidence, and the evidence.
@@ -243,7 +252,7 @@ def check_claims(
                 "value": ev.value, "unit": ev.unit, "source_document": ev.source_document,
                 "publisher": ev.publisher, "note": ev.note,
             })
-            label = f"{ev.source_document} ({ev.publisher})"
+            label = source_label(ev)
             if label not in sources:
                 sources.append(label)
         rows.append({

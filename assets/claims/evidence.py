@@ -126,7 +126,8 @@ def figure_evidence(row: dict, note: str | None = None) -> EvidenceRow:
         key=f"{row['claim']} / {row['metric']} / {row['area']} / {row['period']}",
         value=None if pd.isna(row.get("value")) else float(row["value"]),
         unit=text_or_none(row.get("unit")),
-        source_document=text_or_none(row.get("title")) or text_or_none(row.get("citation_id")) or "patent_figures",
+        source_document=(text_or_none(row.get("title")) or text_or_none(row.get("publisher"))
+                         or "patent_figures"),
         publisher=text_or_none(row.get("publisher")) or "unknown",
         note=note,
     )

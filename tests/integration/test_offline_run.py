@@ -152,3 +152,26 @@ def test_failing_suite_keeps_last_good_file_and_stops_downstream(tmp_path, monke
     assert "published/patent_figures" in materialized  # an independent table still published
     assert not {"published/model_facts", "published/article_claims",
                 "published/claims_report"} & materialized
+
+
+def test_claims_name_their_sources_by_publisher_and_title(offline_run):
+    """The ``sources`` column names each evidence row's publisher, never a URL or an internal
+    citation slug; the claims file's metadata and the catalog list the registered sources
+    the tables rest on (assets/registry/sources.yaml)."""
+    from assets.registry import load_sources
+
+    data_dir, _ = offline_run
+    claims = pd.read_parquet(published(data_dir, "article_claims"))
+    evidence = pd.read_parquet(published(data_dir, "claim_evidence"))
+    by_claim = dict(zip(claims["claim_id"], claims["sources"]))
+    for row in evidence.itertuples():
+        assert row.publisher in by_claim[row.claim_id], (row.claim_id, row.publisher)
+    for text in claims["sources"].dropna():
+        assert "http" not in text and "unknown-most-likely" not in text, text
+    registered = load_sources()
+    meta = pq.read_schema(published(data_dir, "article_claims")).metadata
+    assert json.loads(meta[b"sources"]) == list(registered)
+    pkg = json.loads((data_dir / "published" / "datapackage.json").read_text())
+    assert {s["path"] for s in pkg["sources"]} == {s.url for s in registered.values()}
+    res = next(r for r in pkg["resources"] if r["name"] == "article_claims")
+    assert {s["title"] for s in res["sources"]} == {s.title for s in registered.values()}
