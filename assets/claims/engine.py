@@ -59,7 +59,8 @@ class EvidenceRow:
     ``table`` is a published table name, ``key`` a human-readable key of the row in it
     (for example ``China / 2023 / share_of_world_granted_AI_patents``), ``value`` and
     ``unit`` what that row says, ``source_document`` the document (or snapshot) it comes
-    from, ``publisher`` who published it.
+    from, ``publisher`` who published it; ``value_text`` the value of a row that is not a
+    number (a date as ``YYYY-MM-DD``, a license, a short text).
     """
 
     table: str
@@ -69,6 +70,7 @@ class EvidenceRow:
     source_document: str
     publisher: str
     note: str | None = None
+    value_text: str | None = None
 
 
 def source_label(ev: EvidenceRow) -> str:
@@ -250,7 +252,7 @@ def check_claims(
             ev_rows.append({
                 "claim_id": spec.id, "seq": i, "table": ev.table, "key": ev.key,
                 "value": ev.value, "unit": ev.unit, "source_document": ev.source_document,
-                "publisher": ev.publisher, "note": ev.note,
+                "publisher": ev.publisher, "note": ev.note, "value_text": ev.value_text,
             })
             label = source_label(ev)
             if label not in sources:

@@ -64,6 +64,8 @@ TABLES = register(
             Column("table", STR, "Published table the row comes from", nullable=False),
             Column("key", STR, "Key of the row in that table", nullable=False),
             Column("value", FLOAT, "Value of the row (unit)"),
+            Column("value_text", STR, "Value of a row that is not a number (a date "
+                   "YYYY-MM-DD, a license, a short text)"),
             Column("unit", STR, "Unit of value"),
             Column("source_document", STR, "Document or snapshot the value comes from",
                    nullable=False),

@@ -175,3 +175,19 @@ def test_claims_name_their_sources_by_publisher_and_title(offline_run):
     assert {s["path"] for s in pkg["sources"]} == {s.url for s in registered.values()}
     res = next(r for r in pkg["resources"] if r["name"] == "article_claims")
     assert {s["title"] for s in res["sources"]} == {s.title for s in registered.values()}
+
+
+def test_every_evidence_row_carries_its_value(offline_run):
+    """A number in ``value``, else the date or short text in ``value_text``; a date row
+    carries the date the model_facts table gives (its value_text)."""
+    data_dir, _ = offline_run
+    evidence = pd.read_parquet(published(data_dir, "claim_evidence"))
+    missing = evidence[evidence["value"].isna() & evidence["value_text"].isna()]
+    assert missing.empty, missing[["claim_id", "key"]].to_string()
+    facts = pd.read_parquet(published(data_dir, "model_facts"))
+    dates = evidence[evidence["unit"] == "date"]
+    assert len(dates) > 0
+    for row in dates.itertuples():
+        model, fact = row.key.split(" / ")
+        expected = facts[(facts["model"] == model) & (facts["fact"] == fact)]["value_text"]
+        assert row.value_text == expected.iloc[0], row.key
