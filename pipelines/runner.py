@@ -126,9 +126,10 @@ def update_all(instance: DagsterInstance, run_config: dict | None = None,
     data_dir = Path(run_config.get("resources", {}).get("settings", {}).get("config", {})
                     .get("data_dir") or env_data_dir())
 
-    def execute(job: str, partition_key: str | None = None) -> bool:
+    def execute(job: str, partition_key: str | None = None, step: str = "") -> bool:
         if should_stop() or summary.interrupted:
             return False
+        log(step or f"running {job}")
         result = defs.resolve_job_def(job).execute_in_process(
             instance=instance, partition_key=partition_key, run_config=run_config,
             raise_on_error=False)
@@ -140,10 +141,11 @@ def update_all(instance: DagsterInstance, run_config: dict | None = None,
                 f"(run {result.run_id})")
         return result.success
 
-    execute("discover")
+    execute("discover", step="fetching the leaderboard listings (arena and LiveBench versions)")
     for history in HISTORIES:
         _complete_history(history, data_dir, instance, summary, execute, should_stop, log)
-    execute("publish")
+    execute("publish", step="fetching the sources and building every table, the claims and "
+                            "the report")
     return summary
 
 
@@ -163,8 +165,9 @@ def _complete_history(history, data_dir: Path, instance: DagsterInstance,
     missing = history.missing(data_dir, versions)
     log(f"{history.table}: {len(versions)} versions known, {len(new)} new partition(s), "
         f"{len(missing)} to materialize")
-    for key in missing:
+    for i, key in enumerate(missing, 1):
         if should_stop() or summary.interrupted:
             break
-        if execute(history.job, key):
+        if execute(history.job, key, step=f"{history.table}: version {key} "
+                                          f"({i} of {len(missing)})"):
             summary.materialized_partitions.append(key)
