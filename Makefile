@@ -15,13 +15,15 @@ $(STAMP): setup.py
 
 install: $(STAMP)
 
-## run: materialize every asset (offline by default; AI_NUMBERS_MODE=live fetches first)
+## run: fetch what answers, fall back to local snapshots, materialize every asset (mode auto;
+## AI_NUMBERS_MODE=offline|live). Schedulers call .venv/bin/ai-numbers run directly: make
+## turns every failing exit code into 2.
 run: $(STAMP)
-	$(BIN)/python -m pipelines.cli run
+	$(BIN)/ai-numbers run
 
-## refresh: live run (fetch every registered source, then materialize)
+## refresh: live run (fetch every registered source; exit code 3 when none answered)
 refresh: $(STAMP)
-	AI_NUMBERS_MODE=live $(BIN)/python -m pipelines.cli run
+	$(BIN)/ai-numbers run --mode live
 
 ## test: the whole test suite but the browser tests
 test: $(STAMP)

@@ -32,7 +32,10 @@ setup(
         "frictionless==5.21.0",
         "tabulate==0.10.0",
         "jinja2==3.1.6",
+        "click==8.5.1",
+        "rich==15.0.0",
     ],
+    entry_points={"console_scripts": ["ai-numbers=pipelines.cli:main"]},
     extras_require={
         "dev": [
             "dagster-webserver==1.13.27",

@@ -95,8 +95,18 @@ def build_datapackage(published_dir: Path, sources: Mapping[str, Source]) -> dic
             "its sources and license; reference figures keep their citations."
         ),
         "licenses": [{"name": "various", "title": "per resource (see each resource)"}],
+        "sources": _union_sources(resources),
         "resources": resources,
     }
+
+
+def _union_sources(resources: list[dict]) -> list[dict]:
+    """Every source named by ``resources`` (their ``sources`` lists), each once, in order."""
+    seen: dict[str, dict] = {}
+    for res in resources:
+        for src in res.get("sources", []):
+            seen.setdefault(src["path"], src)
+    return list(seen.values())
 
 
 def write_datapackage(published_dir: Path,

@@ -1,169 +1,305 @@
-"""Command line: ``python -m pipelines.cli run`` brings every asset up to date.
+"""The console script ``ai-numbers`` (installed by ``setup.py``; ``make run`` calls it).
 
-Runs in process, without the Dagster daemon, on the instance of ``DAGSTER_HOME`` (the
-Makefile sets it to ``./dagster_home``, so runs show in ``make ui``). The mode comes from
-``AI_NUMBERS_MODE`` (``offline`` by default, ``live`` to fetch first); the console shows
-Dagster's log from ``AI_NUMBERS_LOG_LEVEL`` up (default ``WARNING``; every event is kept
-in the instance either way). Prints the source status and the claims' verdicts. Exit
-codes: 0 done; 1 a run failed (the tables printed are then the last good ones); 2 bad
-settings; 3 a live run where every source request failed (nothing was refreshed); 130
-interrupted (SIGINT or SIGTERM: the current job stops, no further job starts).
+- ``ai-numbers run [--mode auto|offline|live] [--verbose]``: bring every asset up to date in
+  process (:func:`pipelines.runner.update_all`), without the Dagster daemon, on the instance
+  of ``DAGSTER_HOME`` (so runs show in ``make ui``). A progress display while it runs, then
+  one line per source, the claims with their verdicts, the failed checks (ERROR and WARN)
+  and where the tables, the report and the log file are. Dagster's log lines go to the
+  instance and ``<data_dir>/logs/run-<UTC time>.log``; ``--verbose`` also shows them.
+- ``ai-numbers claims [--json] [--fail-on-change]``: the published claims; with
+  ``--fail-on-change``, exit code 4 when a verdict differs from the previous run's.
+- ``ai-numbers sources [--json]``: the last run's source requests, stale snapshots flagged.
+
+The mode comes from ``--mode``, else ``AI_NUMBERS_MODE`` (default ``auto``). Exit codes of
+``run``: 0 done; 1 a run failed (a table failed its critical checks; the tables are then
+the last good ones); 2 bad settings; 3 a live run where every source request failed
+(nothing was refreshed); 130 interrupted (SIGINT or SIGTERM: the current job stops, no
+further job starts). ``claims`` and ``sources``: 0, 1 when the table is not published, 2
+bad settings, 4 (``--fail-on-change``) a verdict changed.
 """
 from __future__ import annotations
 
-import argparse
+import json
 import os
 import signal
 import sys
 import threading
 from pathlib import Path
 
+import click
 import pandas as pd
-import pyarrow.parquet as pq
-from dagster import DagsterInstance
 
-from pipelines.settings import SettingsError, env_data_dir, env_mirror, env_mode
+from pipelines.console import (
+    check_lines,
+    claim_lines,
+    emit,
+    make_console,
+    first_cause,
+    one_line,
+    source_lines,
+    stale_rows,
+)
+from pipelines.settings import (
+    MODES,
+    SettingsError,
+    check_writable,
+    env_data_dir,
+    env_mirror,
+    env_mode,
+)
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+#: Verdicts of the claims table before the latest run, kept by ``run`` for ``claims``.
+PREVIOUS_VERDICTS = Path("status") / "previous_verdicts.json"
+EXIT_OK, EXIT_FAILED, EXIT_SETTINGS, EXIT_NOTHING_REFRESHED, EXIT_CHANGED = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130
 
 
-def _instance() -> DagsterInstance:
-    try:
-        return DagsterInstance.get()
-    except Exception as exc:  # DAGSTER_HOME unset or unusable: keep the run in memory
-        print(f"ai-numbers: DAGSTER_HOME={os.environ.get('DAGSTER_HOME', '')!r} is not usable "
-              f"({type(exc).__name__}); runs are kept in memory only and will not show in "
-              "the UI, and partitions are not remembered", file=sys.stderr)
-        return DagsterInstance.ephemeral()
+class Interrupted(Exception):
+    """SIGINT or SIGTERM arrived: exit 130."""
 
 
-def check_settings() -> tuple[str, Path, str]:
-    """Mode, data dir and log level from the environment, checked before any run.
+def check_settings(mode: str | None = None) -> tuple[str, Path, str]:
+    """Mode (``mode``, else ``AI_NUMBERS_MODE``), data dir and log level, checked before any run.
 
     Raises:
         SettingsError: a bad mode, mirror URL or log level, or a data dir that cannot be
         created or written (names the variable and the value).
     """
-    mode = env_mode()
+    mode = mode or env_mode()
     env_mirror()
-    level = os.environ.get("AI_NUMBERS_LOG_LEVEL", "WARNING").upper()
+    level = os.environ.get("AI_NUMBERS_LOG_LEVEL", "INFO").upper()
     if level not in LOG_LEVELS:
         raise SettingsError(f"AI_NUMBERS_LOG_LEVEL={level!r}: expected one of {LOG_LEVELS}")
     data_dir = Path(env_data_dir())
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        probe = data_dir / ".write-probe"
-        probe.write_bytes(b"")
-        probe.unlink()
     except OSError as exc:
         raise SettingsError(f"AI_NUMBERS_DATA_DIR={str(data_dir)!r}: cannot write there "
                             f"({exc.strerror or exc})") from exc
+    check_writable(data_dir)  # the data dir, and its snapshots/, status/ and published/
     return mode, data_dir, level
 
 
-def run() -> int:
-    """Bring every asset up to date in process; returns the process exit code."""
+def _instance(err):
+    from dagster import DagsterInstance
     try:
-        mode, data_dir, level = check_settings()
+        return DagsterInstance.get()
+    except Exception as exc:  # DAGSTER_HOME unset or unusable: keep the run in memory
+        err.print(f"ai-numbers: DAGSTER_HOME={os.environ.get('DAGSTER_HOME', '')!r} is not "
+                  f"usable ({type(exc).__name__}); runs are kept in memory only and will not "
+                  "show in the UI, and partitions are not remembered")
+        return DagsterInstance.ephemeral()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """ai-numbers: re-check the numbers of an article on Chinese and Western AI."""
+
+
+@cli.command()
+@click.option("--mode", type=click.Choice(MODES), default=None,
+              help="auto (default: fetch, fall back to local snapshots), offline or live; "
+                   "default AI_NUMBERS_MODE")
+@click.option("--verbose", is_flag=True, help="also show Dagster's log lines")
+def run(mode: str | None, verbose: bool) -> int:
+    """Fetch the sources and bring every table, the claims and the report up to date."""
+    out, err = make_console(), make_console(stderr=True)
+    try:
+        mode, data_dir, level = check_settings(mode)
     except SettingsError as exc:
-        print(f"ai-numbers: bad setting: {exc}", file=sys.stderr)
-        return 2
-    print(f"ai-numbers: mode {mode}, data dir {data_dir}")
+        err.print(f"ai-numbers: bad setting: {exc}", markup=False)
+        return EXIT_SETTINGS
+    out.print(f"ai-numbers run: mode {mode}, data dir {data_dir}", markup=False)
+    _keep_verdicts(data_dir)
     started = pd.Timestamp.now(tz="UTC").floor("s")
-    stop = threading.Event()
-    summary = _update_all(level, stop)
+    summary, log_file = _update_all(mode, level, verbose, data_dir, out, err)
     published = data_dir / "published"
-    if not summary.success:
-        print("\nThis run did not complete: the tables below are the last good ones, not "
-              "necessarily this run's.")
-    all_failed = _print_tables(published, mode, started)
-    return _exit_code(summary, stop, published, all_failed)
+    status = _read(published / "source_status.parquet")
+    this_run = status[status["checked_at"] >= started] if status is not None else None
+    _print_sources(out, this_run, summary)
+    claims = _read(published / "article_claims.parquet")
+    if claims is not None:
+        out.print(f"Claims ({len(claims)}):")
+        for line in claim_lines(claims):
+            emit(out, line)
+    for line in check_lines(summary.failed_checks()):
+        emit(out, line)
+    code = _exit_code(mode, summary, this_run)
+    _print_outcome(out, err, code, summary, mode, this_run)
+    out.print(f"Tables: {published}\nReport: {published / 'report' / 'report.html'}\n"
+              f"Log:    {log_file}", markup=False, soft_wrap=True)
+    return code
 
 
-def _update_all(level: str, stop: threading.Event):
-    """Run every job (:func:`pipelines.runner.update_all`) with SIGINT and SIGTERM setting
-    ``stop`` and interrupting the job running now; returns the runner's summary."""
-    from pipelines.runner import update_all
+def _update_all(mode: str, level: str, verbose: bool, data_dir: Path, out, err):
+    """Run every job with a progress display; SIGINT and SIGTERM stop the job running now
+    and start no other. Returns the runner's summary and the log file written."""
+    from pipelines.runner import resource_config, update_all
+
+    stop = threading.Event()
 
     def on_signal(signum, frame):
         stop.set()
         raise KeyboardInterrupt  # interrupts the job running now
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    config = {"loggers": {"console": {"config": {"log_level": level}}}}
+    config = resource_config(mode=mode)
+    config["loggers"] = {"console": {"config": {"log_level": level if verbose else "CRITICAL"}}}
+    status = out.status("starting (loading the definitions)", spinner="dots")
     try:
-        with _instance() as instance:
-            return update_all(instance, run_config=config, should_stop=stop.is_set)
+        with status, _instance(err) as instance:
+            summary = update_all(instance, run_config=config, should_stop=stop.is_set,
+                                 log=lambda msg: status.update(one_line(msg, 100)))
+            stamp = pd.Timestamp.now(tz="UTC").strftime("%Y%m%dT%H%M%SZ")
+            log_file = summary.write_log(instance, data_dir / "logs" / f"run-{stamp}.log")
+    except KeyboardInterrupt as exc:
+        raise Interrupted() from exc
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
-
-
-#: The published tables printed after a run, with the columns shown.
-PRINTED_TABLES = (
-    ("source_status", ["source_id", "stream", "status", "http_status", "error", "checked_at"]),
-    ("article_claims", ["claim_id", "verdict", "evidence_value", "evidence_unit",
-                        "checked_at"]),
-)
-
-
-def _print_tables(published: Path, mode: str, started: pd.Timestamp) -> bool:
-    """Print the source status and the claims' verdicts; returns True when this is a live
-    run where every source request made since ``started`` failed."""
-    all_failed = False
-    for name, cols in PRINTED_TABLES:
-        try:
-            df = pq.read_table(published / f"{name}.parquet", columns=cols).to_pandas()
-        except FileNotFoundError:
-            print(f"\n{name}: not published")
-            continue
-        print(f"\n{name} ({len(df)} rows):")
-        print(df.to_string(index=False, max_colwidth=60))
-        if name == "source_status":
-            all_failed = _every_request_failed(df, mode, started)
-            _note_failed_sources(df)
-    return all_failed
-
-
-def _every_request_failed(status: pd.DataFrame, mode: str, started: pd.Timestamp) -> bool:
-    # requests this invocation made (pinned files reused without a request excluded)
-    now = status[(status["checked_at"] >= started)
-                 & (status["http_status"].notna() | (status["status"] == "failed"))]
-    return mode == "live" and len(now) > 0 and bool((now["status"] == "failed").all())
-
-
-def _note_failed_sources(status: pd.DataFrame) -> None:
-    if (status["status"] == "failed").any():
-        failed = status[status["status"] == "failed"]
-        print(f"NOTE: {len(failed)} source request(s) failed "
-              f"({', '.join(sorted(set(failed['source_id'])))}): their last good snapshot, "
-              "if any, was used; see the error column.")
-
-
-def _exit_code(summary, stop: threading.Event, published: Path, all_failed: bool) -> int:
-    """Print the run's outcome; returns 130 interrupted, 1 a run failed, 3 a live run where
-    every source request failed, else 0."""
     if stop.is_set() or summary.interrupted:
-        print(f"\ninterrupted after {len(summary.runs)} run(s)", file=sys.stderr)
-        return 130
-    state = "success" if summary.success else "FAILED: " + ", ".join(summary.failed)
-    print(f"\n{len(summary.runs)} run(s): {state}; tables in {published}; report in "
-          f"{published}/report/report.html")
+        raise Interrupted()
+    return summary, log_file
+
+
+def _print_sources(out, status: pd.DataFrame | None, summary) -> None:
+    if status is None or status.empty:
+        out.print("Sources: no request recorded in this run")
+        return
+    out.print(f"Sources ({status['source_id'].nunique()}, {len(status)} requests):")
+    for line in source_lines(status, summary.versions, len(summary.new_partitions)):
+        emit(out, line)
+
+
+def _requests(status: pd.DataFrame | None) -> pd.DataFrame:
+    """The rows of requests actually made (pinned files reused without a request excluded)."""
+    if status is None:
+        return pd.DataFrame(columns=["status", "error"])
+    return status[status["http_status"].notna() | (status["status"] == "failed")]
+
+
+def _exit_code(mode: str, summary, status: pd.DataFrame | None) -> int:
+    """1 a run failed, 3 a live run where every request failed, else 0."""
     if not summary.success:
-        return 1
-    if all_failed:
-        print("ai-numbers: every source request of this live run failed: nothing was "
-              "refreshed", file=sys.stderr)
-        return 3
-    return 0
+        return EXIT_FAILED
+    made = _requests(status)
+    if mode == "live" and len(made) and (made["status"] == "failed").all():
+        return EXIT_NOTHING_REFRESHED
+    return EXIT_OK
+
+
+def _print_outcome(out, err, code: int, summary, mode: str, status) -> None:
+    made = _requests(status)
+    failed = made[made["status"] == "failed"]
+    if code == EXIT_FAILED:
+        err.print(f"FAILED: {', '.join(summary.failed)}: the tables of the failed run(s) are "
+                  "the last good ones, not this run's (see the failed checks above)",
+                  style="red", markup=False)
+    elif code == EXIT_NOTHING_REFRESHED:
+        err.print(f"ai-numbers: every source request of this live run failed "
+                  f"({first_cause(failed['error'], 80)}): nothing was refreshed",
+                  style="red", markup=False)
+    elif len(failed):
+        cause = first_cause(failed["error"], 80)
+        what = "no source answered" if len(failed) == len(made) else \
+            f"{len(failed)} of {len(made)} source requests failed"
+        out.print(f"Fell back ({what}; {cause}): the newest local snapshot of each, else the "
+                  "bundled reference figures, was used.", style="yellow", markup=False)
+        out.print(f"Done: {len(summary.runs)} run(s) succeeded (mode {mode}).", style="green")
+    else:
+        out.print(f"Done: {len(summary.runs)} run(s) succeeded (mode {mode}).", style="green")
+
+
+def _read(path: Path) -> pd.DataFrame | None:
+    try:
+        return pd.read_parquet(path)
+    except FileNotFoundError:
+        return None
+
+
+def _keep_verdicts(data_dir: Path) -> None:
+    """Save the verdicts of the published claims (the previous run's) for ``claims
+    --fail-on-change``."""
+    claims = _read(data_dir / "published" / "article_claims.parquet")
+    if claims is None:
+        return
+    path = data_dir / PREVIOUS_VERDICTS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(dict(zip(claims["claim_id"], claims["verdict"])), indent=1))
+
+
+def _table_or_exit(name: str) -> tuple[pd.DataFrame | None, Path]:
+    data_dir = Path(env_data_dir())
+    return _read(data_dir / "published" / f"{name}.parquet"), data_dir
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="print JSON (one object per claim)")
+@click.option("--fail-on-change", is_flag=True,
+              help="exit 4 when a verdict changed since the previous run")
+def claims(as_json: bool, fail_on_change: bool) -> int:
+    """The claims of the article with their verdicts (article_claims.parquet)."""
+    out, err = make_console(), make_console(stderr=True)
+    df, data_dir = _table_or_exit("article_claims")
+    if df is None:
+        err.print(f"ai-numbers: {data_dir}/published/article_claims.parquet is not "
+                  "published; run `ai-numbers run` first", markup=False)
+        return EXIT_FAILED
+    if as_json:
+        cols = ["claim_id", "verdict", "claim", "claimed_value", "evidence_value",
+                "evidence_unit", "evidence_text", "explanation", "sources"]
+        rows = json.loads(df[cols].to_json(orient="records"))
+        click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+    else:
+        for line in claim_lines(df):
+            emit(out, line)
+    if not fail_on_change:
+        return EXIT_OK
+    prev_path = data_dir / PREVIOUS_VERDICTS
+    previous = json.loads(prev_path.read_text()) if prev_path.exists() else {}
+    changed = [(cid, previous[cid], v) for cid, v in zip(df["claim_id"], df["verdict"])
+               if cid in previous and previous[cid] != v]
+    for cid, before, after in changed:
+        err.print(f"verdict changed: {cid}: {before} -> {after}", markup=False)
+    return EXIT_CHANGED if changed else EXIT_OK
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="print JSON (one object per request)")
+def sources(as_json: bool) -> int:
+    """The last run's source requests (source_status.parquet), stale snapshots flagged."""
+    out, err = make_console(), make_console(stderr=True)
+    df, data_dir = _table_or_exit("source_status")
+    if df is None:
+        err.print(f"ai-numbers: {data_dir}/published/source_status.parquet is not "
+                  "published; run `ai-numbers run` first", markup=False)
+        return EXIT_FAILED
+    if as_json:
+        df = df.assign(stale=stale_rows(df))
+        click.echo(json.dumps(json.loads(df.to_json(orient="records", date_format="iso")),
+                              indent=1))
+        return EXIT_OK
+    out.print(f"Sources ({df['source_id'].nunique()}, {len(df)} requests):")
+    for line in source_lines(df):
+        emit(out, line)
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.cli")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="bring every asset up to date (discover, partitions, publish)")
-    parser.parse_args(argv)
-    return run()
+    """Entry point of the console script; returns the exit code (see the module doc)."""
+    try:
+        code = cli.main(args=argv, prog_name="ai-numbers", standalone_mode=False)
+    except click.UsageError as exc:
+        exc.show()
+        return EXIT_SETTINGS
+    except (Interrupted, KeyboardInterrupt, click.Abort):
+        make_console(stderr=True).print("ai-numbers: interrupted")
+        return EXIT_INTERRUPTED
+    except SettingsError as exc:
+        make_console(stderr=True).print(f"ai-numbers: bad setting: {exc}", markup=False)
+        return EXIT_SETTINGS
+    return code if isinstance(code, int) else EXIT_OK
 
 
 if __name__ == "__main__":

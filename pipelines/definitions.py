@@ -74,8 +74,8 @@ publish_job = define_asset_job(
     description="Every unpartitioned asset after discovery: sources, tables, claims, catalog.")
 main_job = define_asset_job(
     "main", selection=UNPARTITIONED, executor_def=in_process_executor,
-    description="Every unpartitioned asset (offline by default: newest local snapshot, else "
-                "the bundled reference figures).")
+    description="Every unpartitioned asset (mode auto by default: fetch, falling back to "
+                "the newest local snapshot, else the bundled reference figures).")
 refresh_job = define_asset_job(
     "refresh", selection=UNPARTITIONED, executor_def=in_process_executor, config=LIVE,
     description="Fetch every registered source (live), then materialize every unpartitioned "

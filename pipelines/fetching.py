@@ -3,7 +3,7 @@
 :class:`Fetcher` is the one place a snapshot stream is fetched (live) or looked up
 (offline):
 
-- live: GET the URL (conditional on the newest snapshot's ETag / Last-Modified), record a
+- live and auto: GET the URL (conditional on the newest snapshot's ETag / Last-Modified), record a
   new snapshot only when the bytes changed and the body passes its checks (the body kind,
   then the source's own parser, passed in by the domain as ``validate``); on failure keep
   the last good snapshot and report ``failed`` with the HTTP status.
@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.http import HttpSource
+from pipelines.settings import FETCHING_MODES
 from pipelines.snapshots import SnapshotRecord, SnapshotStore, atomic_write
 from pipelines.tables import INT32, INT64, STR, TIMESTAMP, Column, TableSpec, register
 
@@ -144,14 +145,17 @@ def _text_problem(expect: str, body: bytes) -> str | None:
 
 
 class Fetcher:
-    """Fetches (``mode="live"``) or looks up (any other mode) snapshot streams.
+    """Fetches (``mode`` ``live`` or ``auto``) or looks up (``offline``) snapshot streams.
+    Auto and live fetch alike (a host that does not resolve or refuses is not asked again in
+    the run, :class:`pipelines.http.HttpSource`); they differ in what the command line makes
+    of a run where every request failed (auto: a fallback, live: exit code 3).
 
     Use as a context manager: a live fetcher keeps one HTTP session for its requests.
     """
 
     def __init__(self, mode: str, store: SnapshotStore, http: HttpSource | None = None):
         self.mode, self.store, self.http = mode, store, http
-        self.live = mode == "live" and http is not None
+        self.live = mode in FETCHING_MODES and http is not None
         self._session = None
 
     def __enter__(self) -> Fetcher:
@@ -344,7 +348,7 @@ SOURCE_STATUS, = register(TableSpec(
         Column("stream", STR, "Snapshot stream (source id, or source id/sub key)",
                nullable=False),
         Column("url", STR, "Upstream URL (before any mirror rewrite)", nullable=False),
-        Column("mode", STR, "offline or live", nullable=False),
+        Column("mode", STR, "auto, offline or live", nullable=False),
         Column("status", STR, "fetched, unchanged, failed or offline", nullable=False),
         Column("http_status", INT32, "Last HTTP status (null offline or on a network error)"),
         Column("sha256", STR, "sha256 of the snapshot in use (null when none)"),

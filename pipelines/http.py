@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import requests
 from dagster import ConfigurableResource
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 from urllib3.util.retry import Retry
 
 from pipelines.settings import env_max_wait_seconds, env_mirror, env_mirror_tokens
@@ -69,10 +70,31 @@ class FetchResult:
     error: str | None = None
 
 
-#: Host -> monotonic time it last timed out or refused; such a host is not asked again for
-#: :data:`UNRESPONSIVE_SECONDS` by this process (every source of a ``make run``).
-_UNRESPONSIVE: dict[str, float] = {}
+#: Host -> (monotonic time it last timed out, refused or did not resolve; that error in one
+#: line); such a host is not asked again for :data:`UNRESPONSIVE_SECONDS` by this process
+#: (every source of an ``ai-numbers run``).
+_UNRESPONSIVE: dict[str, tuple[float, str]] = {}
 UNRESPONSIVE_SECONDS = 600.0
+
+
+def unreachable_cause(host: str, exc: BaseException) -> str | None:
+    """``"<host>: name does not resolve"`` or ``"<host>: connection refused"`` when ``exc``
+    (a requests or urllib3 error, possibly wrapping others) is one of those, else None."""
+    seen: set[int] = set()
+    stack = [exc]
+    while stack:
+        err = stack.pop()
+        if err is None or id(err) in seen:
+            continue
+        seen.add(id(err))
+        if isinstance(err, NameResolutionError):
+            return f"{host}: name does not resolve"
+        if isinstance(err, ConnectionRefusedError) or (
+                isinstance(err, NewConnectionError) and "refused" in str(err).lower()):
+            return f"{host}: connection refused"
+        stack.extend(e for e in (getattr(err, "reason", None), *err.args, err.__cause__,
+                                 err.__context__) if isinstance(e, BaseException))
+    return None
 
 
 class HttpSource(ConfigurableResource):
@@ -157,10 +179,10 @@ class HttpSource(ConfigurableResource):
         session = session or self.session()
         result = FetchResult(url=url, requested_url=target, status="failed")
         host = urlsplit(target).netloc
-        since = _UNRESPONSIVE.get(host)
+        since, cause = _UNRESPONSIVE.get(host, (None, ""))
         if since is not None and time.monotonic() - since < UNRESPONSIVE_SECONDS:
-            result.error = (f"{host} did not answer a request {time.monotonic() - since:.0f} s "
-                            "ago; not asked again for now")
+            result.error = (f"{cause} ({time.monotonic() - since:.0f} s ago); "
+                            "not asked again in this run")
             return result
         try:
             with session.get(target, headers=headers,
@@ -203,10 +225,12 @@ class HttpSource(ConfigurableResource):
             log.warning("GET %s: %s", target, result.error)
             return result
         except requests.RequestException as exc:
-            result.error = _scrub(f"{type(exc).__name__}: {exc}", token)
+            cause = unreachable_cause(host, exc)
+            result.error = cause or _scrub(f"{type(exc).__name__}: {exc}", token)
             log.debug("GET %s failed: %s", target, result.error)
             if isinstance(exc, (requests.ConnectionError, requests.Timeout)):
-                _UNRESPONSIVE[host] = time.monotonic()  # hangs or refuses: fail fast for now
+                # hangs, refuses or does not resolve: fail fast for the rest of the run
+                _UNRESPONSIVE[host] = (time.monotonic(), cause or f"{host} did not answer")
             return result
         finally:
             if own:
@@ -242,7 +266,9 @@ class WaitTooLong(Exception):
 class BoundedRetry(Retry):
     """urllib3 ``Retry`` whose server-requested waits (``Retry-After``, seconds or an HTTP
     date) are bounded by ``max_wait_seconds``: a longer one raises :class:`WaitTooLong`
-    at once instead of sleeping. Retries and waits are logged at debug level."""
+    at once instead of sleeping. A name that does not resolve or a refused connection (no
+    network, a host that is gone) is not retried: that only costs time. Retries and waits
+    are logged at debug level."""
 
     def __init__(self, *args, max_wait_seconds: float = MAX_WAIT_SECONDS, **kwargs):
         kwargs.setdefault("retry_after_max", 10**9)  # the true wait asked; bounded below
@@ -256,6 +282,8 @@ class BoundedRetry(Retry):
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None,
                   _stacktrace=None):
+        if isinstance(error, NewConnectionError):  # NameResolutionError is one too
+            raise MaxRetryError(_pool, url, error) from error
         status = response.status if response is not None else None
         log.debug("retrying %s %s after %s (%d retries used)", method, url,
                   f"HTTP {status}" if status else type(error).__name__, len(self.history) + 1)

@@ -1,6 +1,6 @@
 """Bring everything up to date without the daemon: discovery, missing partitions, publish.
 
-This is what ``make run`` does (through :mod:`pipelines.cli`): run the ``discover`` job,
+This is what ``ai-numbers run`` (``make run``, :mod:`pipelines.cli`) does: run the ``discover`` job,
 register the versions it found as dynamic partitions of each partitioned history
 (``pipelines.definitions.HISTORIES``: the arena), run the history's job for each version
 whose partition file is missing (a re-run adds no partition and recomputes nothing), then
@@ -8,6 +8,7 @@ run ``publish``. Settings come from the environment (``AI_NUMBERS_*``).
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,8 @@ class RunSummary:
     interrupted: bool = False
     new_partitions: list[str] = field(default_factory=list)
     materialized_partitions: list[str] = field(default_factory=list)
+    #: History table -> number of versions known after discovery.
+    versions: dict[str, int] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[str]:
@@ -49,6 +52,48 @@ class RunSummary:
     @property
     def success(self) -> bool:
         return not self.failed
+
+    def failed_checks(self) -> list[FailedCheck]:
+        """Every asset check that failed in these runs (ERROR and WARN), read from the
+        runs' ``ASSET_CHECK_EVALUATION`` events, in run order, each check once (its last
+        evaluation)."""
+        out: dict[tuple[str, str], FailedCheck] = {}
+        for _, _, res in self.runs:
+            for event in res.all_events:
+                if event.event_type_value != "ASSET_CHECK_EVALUATION":
+                    continue
+                ev = event.event_specific_data
+                key = ("/".join(ev.asset_key.path), ev.check_name)
+                out.pop(key, None)
+                if not ev.passed:
+                    out[key] = FailedCheck(key[0], ev.check_name, ev.severity.value)
+        return list(out.values())
+
+    def write_log(self, instance: DagsterInstance, path: Path) -> Path:
+        """Write every event of these runs (from ``instance``'s event log) to ``path``, one
+        line each: UTC time, level, job, step, message. Returns ``path``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as out:
+            for job, key, res in self.runs:
+                for entry in instance.all_logs(res.run_id):
+                    when = pd.Timestamp(entry.timestamp, unit="s", tz="UTC")
+                    level = logging.getLevelName(entry.level)
+                    kind = entry.dagster_event_type or "LOG"
+                    message = (entry.user_message or "").replace("\n", " | ")
+                    out.write(f"{when:%Y-%m-%dT%H:%M:%S}Z {level:<7} {job}"
+                              f"{f'[{key}]' if key else ''} {entry.step_key or '-'} "
+                              f"{getattr(kind, 'value', kind)} {message}\n")
+        return path
+
+
+@dataclass(frozen=True)
+class FailedCheck:
+    """One failed asset check: ``asset`` (key path joined by ``/``), ``check`` (its name),
+    ``severity`` (``ERROR`` or ``WARN``)."""
+
+    asset: str
+    check: str
+    severity: str
 
 
 def _critical_failures(result) -> list[str]:
@@ -102,9 +147,10 @@ def update_all(instance: DagsterInstance, run_config: dict | None = None,
     data_dir = Path(run_config.get("resources", {}).get("settings", {}).get("config", {})
                     .get("data_dir") or env_data_dir())
 
-    def execute(job: str, partition_key: str | None = None) -> bool:
+    def execute(job: str, partition_key: str | None = None, step: str = "") -> bool:
         if should_stop() or summary.interrupted:
             return False
+        log(step or f"running {job}")
         result = defs.resolve_job_def(job).execute_in_process(
             instance=instance, partition_key=partition_key, run_config=run_config,
             raise_on_error=False)
@@ -116,10 +162,11 @@ def update_all(instance: DagsterInstance, run_config: dict | None = None,
                 f"(run {result.run_id})")
         return result.success
 
-    execute("discover")
+    execute("discover", step="fetching the leaderboard listings (arena and LiveBench versions)")
     for history in HISTORIES:
         _complete_history(history, data_dir, instance, summary, execute, should_stop, log)
-    execute("publish")
+    execute("publish", step="fetching the sources and building every table, the claims and "
+                            "the report")
     return summary
 
 
@@ -133,6 +180,7 @@ def _complete_history(history, data_dir: Path, instance: DagsterInstance,
     existing = set(instance.get_dynamic_partitions(history.partitions_def.name))
     new = sorted(set(versions) - existing)
     summary.new_partitions.extend(new)
+    summary.versions[history.table] = len(versions)
     if new:
         instance.add_dynamic_partitions(history.partitions_def.name, new)
     migrated = migrate_partitions(data_dir, table(history.table))
@@ -142,8 +190,9 @@ def _complete_history(history, data_dir: Path, instance: DagsterInstance,
     missing = history.missing(data_dir, versions)
     log(f"{history.table}: {len(versions)} versions known, {len(new)} new partition(s), "
         f"{len(missing)} to materialize")
-    for key in missing:
+    for i, key in enumerate(missing, 1):
         if should_stop() or summary.interrupted:
             break
-        if execute(history.job, key):
+        if execute(history.job, key, step=f"{history.table}: version {key} "
+                                          f"({i} of {len(missing)})"):
             summary.materialized_partitions.append(key)

@@ -1,8 +1,10 @@
 """Run settings from the environment, checked up front (documented in the README).
 
 - ``AI_NUMBERS_DATA_DIR``: where snapshots, status and published tables live (default ``./data``).
-- ``AI_NUMBERS_MODE``: ``offline`` (default: newest local snapshot, else the bundled reference
-  figures) or ``live`` (fetch every registered source first).
+- ``AI_NUMBERS_MODE``: ``auto`` (default: fetch every registered source; a source whose host
+  does not answer falls back to its newest local snapshot, then to the bundled reference
+  figures), ``offline`` (no request: newest local snapshot, else the reference figures) or
+  ``live`` (fetch every source; a run where every request fails is an error, exit code 3).
 - ``AI_NUMBERS_UPSTREAM_MIRROR``: base URL; every request for ``https://{host}/{path}?{query}``
   goes to ``{mirror}/{host}/{path}?{query}`` instead (``shared/upstream/README.md``).
 """
@@ -16,7 +18,9 @@ from dagster import ConfigurableResource
 
 from pipelines.snapshots import SnapshotStore
 
-MODES = ("offline", "live")
+MODES = ("auto", "offline", "live")
+#: Modes that fetch (``Fetcher`` makes requests).
+FETCHING_MODES = ("auto", "live")
 
 
 class SettingsError(ValueError):
@@ -24,8 +28,8 @@ class SettingsError(ValueError):
 
 
 def env_mode() -> str:
-    """``AI_NUMBERS_MODE`` (``offline`` when unset). Raises SettingsError on other values."""
-    mode = os.environ.get("AI_NUMBERS_MODE", "offline").strip().lower() or "offline"
+    """``AI_NUMBERS_MODE`` (``auto`` when unset). Raises SettingsError on other values."""
+    mode = os.environ.get("AI_NUMBERS_MODE", "auto").strip().lower() or "auto"
     if mode not in MODES:
         raise SettingsError(f"AI_NUMBERS_MODE={mode!r}: expected one of {MODES}")
     return mode
@@ -53,7 +57,7 @@ def env_mirror() -> str | None:
 
 
 class PipelineSettings(ConfigurableResource):
-    """Run settings: ``mode`` (offline/live) and ``data_dir``; empty means "from the
+    """Run settings: ``mode`` (auto/offline/live) and ``data_dir``; empty means "from the
     environment" (``AI_NUMBERS_MODE``, ``AI_NUMBERS_DATA_DIR``), read at run time."""
 
     mode: str = ""

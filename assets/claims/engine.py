@@ -59,7 +59,8 @@ class EvidenceRow:
     ``table`` is a published table name, ``key`` a human-readable key of the row in it
     (for example ``China / 2023 / share_of_world_granted_AI_patents``), ``value`` and
     ``unit`` what that row says, ``source_document`` the document (or snapshot) it comes
-    from, ``publisher`` who published it.
+    from, ``publisher`` who published it; ``value_text`` the value of a row that is not a
+    number (a date as ``YYYY-MM-DD``, a license, a short text).
     """
 
     table: str
@@ -69,6 +70,16 @@ class EvidenceRow:
     source_document: str
     publisher: str
     note: str | None = None
+    value_text: str | None = None
+
+
+def source_label(ev: EvidenceRow) -> str:
+    """How the ``sources`` column names one evidence row's source: ``title (publisher)``, or
+    the publisher alone when the document is the publisher or a bare URL."""
+    doc, pub = ev.source_document, ev.publisher
+    if not doc or doc == pub or doc.startswith(("http://", "https://")):
+        return pub
+    return f"{doc} ({pub})"
 
 
 @dataclass
@@ -241,9 +252,9 @@ def check_claims(
             ev_rows.append({
                 "claim_id": spec.id, "seq": i, "table": ev.table, "key": ev.key,
                 "value": ev.value, "unit": ev.unit, "source_document": ev.source_document,
-                "publisher": ev.publisher, "note": ev.note,
+                "publisher": ev.publisher, "note": ev.note, "value_text": ev.value_text,
             })
-            label = f"{ev.source_document} ({ev.publisher})"
+            label = source_label(ev)
             if label not in sources:
                 sources.append(label)
         rows.append({

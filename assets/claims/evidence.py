@@ -96,16 +96,18 @@ def fact_evidence(fact: dict, note: str | None = None) -> EvidenceRow:
     ``model / fact``, its value and unit, the document (title or url, with the locator) and
     publisher; ``note`` defaults to ``as cited: <value_text>``."""
     value = fact.get("value")
+    number = None if value is None or pd.isna(value) else float(value)
     locator = fact.get("locator")
     document = fact.get("title") or fact.get("url") or "model_facts"
     if isinstance(locator, str) and locator:
         document = f"{document} ({locator})"
     return EvidenceRow(
         table="model_facts", key=f"{fact['model']} / {fact['fact']}",
-        value=None if value is None or pd.isna(value) else float(value),
+        value=number,
         unit=None if pd.isna(fact.get("unit")) else fact.get("unit"),
         source_document=document, publisher=str(fact.get("publisher")),
         note=note or (f"as cited: {fact.get('value_text')}"),
+        value_text=text_or_none(fact.get("value_text")) if number is None else None,
     )
 
 
@@ -126,9 +128,12 @@ def figure_evidence(row: dict, note: str | None = None) -> EvidenceRow:
         key=f"{row['claim']} / {row['metric']} / {row['area']} / {row['period']}",
         value=None if pd.isna(row.get("value")) else float(row["value"]),
         unit=text_or_none(row.get("unit")),
-        source_document=text_or_none(row.get("title")) or text_or_none(row.get("citation_id")) or "patent_figures",
+        source_document=(text_or_none(row.get("title")) or text_or_none(row.get("publisher"))
+                         or "patent_figures"),
         publisher=text_or_none(row.get("publisher")) or "unknown",
         note=note,
+        value_text=(text_or_none(row.get("value_text")) or text_or_none(row.get("period")))
+        if pd.isna(row.get("value")) else None,
     )
 
 

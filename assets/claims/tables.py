@@ -4,7 +4,12 @@ published tables each verdict rests on), registered with :func:`pipelines.tables
 """
 from __future__ import annotations
 
+from assets.registry import load_sources
 from pipelines.tables import BOOL, FLOAT, INT16, STR, TIMESTAMP, Column, TableSpec, register
+
+#: The claims rest on every registered source (patents, model cards, the Hub, leaderboards),
+#: through the tables the rules read; listed in the Parquet metadata and the catalog.
+CLAIM_SOURCES = tuple(load_sources())
 
 #: ``article_claims`` then ``claim_evidence``.
 TABLES = register(
@@ -17,6 +22,7 @@ TABLES = register(
             "(assets/claims/rules/)."
         ),
         group="claims",
+        sources=CLAIM_SOURCES,
         primary_key=("claim_id",),
         license="CC BY 4.0 (this project's verdicts); evidence under its sources' licenses",
         columns=(
@@ -49,6 +55,7 @@ TABLES = register(
         title="Evidence rows behind each claim's verdict",
         description="Every row of a published table a claim rule used, with its source.",
         group="claims",
+        sources=CLAIM_SOURCES,
         primary_key=("claim_id", "seq"),
         license="as the table each row comes from",
         columns=(
@@ -57,6 +64,8 @@ TABLES = register(
             Column("table", STR, "Published table the row comes from", nullable=False),
             Column("key", STR, "Key of the row in that table", nullable=False),
             Column("value", FLOAT, "Value of the row (unit)"),
+            Column("value_text", STR, "Value of a row that is not a number (a date "
+                   "YYYY-MM-DD, a license, a short text)"),
             Column("unit", STR, "Unit of value"),
             Column("source_document", STR, "Document or snapshot the value comes from",
                    nullable=False),

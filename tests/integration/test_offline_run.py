@@ -164,3 +164,42 @@ def test_failing_suite_keeps_last_good_file_and_downstream_runs_on_it(tmp_path, 
     assert again.success and not again.stale_tables
     assert not (tmp_path / "status" / "stale").exists() or not list(
         (tmp_path / "status" / "stale").iterdir())
+
+
+def test_claims_name_their_sources_by_publisher_and_title(offline_run):
+    """The ``sources`` column names each evidence row's publisher, never a URL or an internal
+    citation slug; the claims file's metadata and the catalog list the registered sources
+    the tables rest on (assets/registry/sources.yaml)."""
+    from assets.registry import load_sources
+
+    data_dir, _ = offline_run
+    claims = pd.read_parquet(published(data_dir, "article_claims"))
+    evidence = pd.read_parquet(published(data_dir, "claim_evidence"))
+    by_claim = dict(zip(claims["claim_id"], claims["sources"]))
+    for row in evidence.itertuples():
+        assert row.publisher in by_claim[row.claim_id], (row.claim_id, row.publisher)
+    for text in claims["sources"].dropna():
+        assert "http" not in text and "unknown-most-likely" not in text, text
+    registered = load_sources()
+    meta = pq.read_schema(published(data_dir, "article_claims")).metadata
+    assert json.loads(meta[b"sources"]) == list(registered)
+    pkg = json.loads((data_dir / "published" / "datapackage.json").read_text())
+    assert {s["path"] for s in pkg["sources"]} == {s.url for s in registered.values()}
+    res = next(r for r in pkg["resources"] if r["name"] == "article_claims")
+    assert {s["title"] for s in res["sources"]} == {s.title for s in registered.values()}
+
+
+def test_every_evidence_row_carries_its_value(offline_run):
+    """A number in ``value``, else the date or short text in ``value_text``; a date row
+    carries the date the model_facts table gives (its value_text)."""
+    data_dir, _ = offline_run
+    evidence = pd.read_parquet(published(data_dir, "claim_evidence"))
+    missing = evidence[evidence["value"].isna() & evidence["value_text"].isna()]
+    assert missing.empty, missing[["claim_id", "key"]].to_string()
+    facts = pd.read_parquet(published(data_dir, "model_facts"))
+    dates = evidence[evidence["unit"] == "date"]
+    assert len(dates) > 0
+    for row in dates.itertuples():
+        model, fact = row.key.split(" / ")
+        expected = facts[(facts["model"] == model) & (facts["fact"] == fact)]["value_text"]
+        assert row.value_text == expected.iloc[0], row.key

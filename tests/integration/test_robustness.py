@@ -132,7 +132,8 @@ def test_bad_settings_exit_2_with_one_line(tmp_path):
         if var == "AI_NUMBERS_DATA_DIR":
             (tmp_path / "f").write_text("a file, not a folder")
         env = {"PATH": "/usr/bin:/bin", "DAGSTER_HOME": str(tmp_path), var: value}
-        proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "run"], cwd=project,
+        script = Path(sys.executable).parent / "ai-numbers"  # the console script
+        proc = subprocess.run([str(script), "run"], cwd=project,
                               env=env, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 2, (var, proc.stderr[-500:])
         assert proc.stderr.strip().count("\n") == 0 and var in proc.stderr and words in proc.stderr

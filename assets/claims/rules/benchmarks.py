@@ -178,7 +178,7 @@ def pair_evidence(comp: Comparison, basis: str) -> list[EvidenceRow]:
         for model, value in ((comp.model, p["a"]), (comp.other, p["b"])):
             rows.append(EvidenceRow(
                 table=basis, key=f"{p['table']} / {p['benchmark']}{metric} / {model}",
-                value=value, unit="score", source_document=str(p["source_document"]),
+                value=value, unit="score", source_document=str(p["table"]),
                 publisher=str(p["publisher"]), note=note,
             ))
     return rows

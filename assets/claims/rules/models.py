@@ -49,7 +49,8 @@ def _release_rule(spec: ClaimSpec, tables: Tables, model: str) -> RuleResult:
             evidence.append(EvidenceRow(
                 table="hf_model_info", key=f"{h.iloc[0]['repo_id']} / created_at", value=None,
                 unit="date", source_document=str(h.iloc[0]["source_document"]),
-                publisher="Hugging Face", note=f"Hub repository created {created}"))
+                publisher="Hugging Face", note=f"Hub repository created {created}",
+                value_text=created.isoformat()))
             extra = f" The Hub repository was created {created}."
     return RuleResult(
         verdict="supported" if ok else "contradicted",
@@ -237,7 +238,8 @@ def r1_open_source(spec: ClaimSpec, tables: Tables) -> RuleResult:
             evidence.append(EvidenceRow(
                 table="hf_model_info", key=f"{h['repo_id']} / license", value=None, unit=None,
                 source_document=str(h["source_document"]), publisher="Hugging Face",
-                note=f"license {h['license']}; gated {h['gated']}"))
+                note=f"license {h['license']}; gated {h['gated']}",
+                value_text=str(h["license"])))
             hub = f" The Hub repo {h['repo_id']} gives license {h['license']!r}, gated {h['gated']}."
     if not open_w:
         verdict = "contradicted"
