@@ -8,8 +8,10 @@ every published table), the jobs, the schedule and the resources.
 
 Jobs (all in process):
 
-- ``discover``: the leaderboard listings and ``arena_versions`` (the partition keys).
-- ``arena_partitions``: one arena version (``arena_scores``, partitioned).
+- ``discover``: the leaderboard listings, ``arena_versions`` and ``livebench_versions``
+  (the partition keys).
+- ``arena_partitions``: one arena version (``arena_scores``, partitioned);
+  ``livebench_partitions``: one LiveBench release version (``livebench_history``).
 - ``publish``: every other unpartitioned asset.
 - ``main``: every unpartitioned asset (discovery included); ``refresh``: the same, live.
 
@@ -44,18 +46,22 @@ from pipelines.snapshot_assets import rejected_rows_asset, source_status_asset
 DOMAINS = (reference.defs, patents.defs, models.defs, leaderboards.defs, claims.defs)
 SOURCES = load_sources()
 #: Assets that set source rows aside or report a source file unusable.
-PARSING = [*leaderboards.livebench_scores.keys, leaderboards.ARENA_SCORES_KEY]
+PARSING = [leaderboards.LIVEBENCH_HISTORY_KEY, leaderboards.ARENA_SCORES_KEY]
 source_status = source_status_asset(SOURCES.values(), deps=PARSING)
 rejected_rows = rejected_rows_asset(PARSING)
 datapackage = datapackage_asset(
     [k for d in DOMAINS for a in d.assets or [] for k in a.keys
-     if k.path[0] == "published" and k.path[-1] not in ("claims_report", "arena_scores")]
+     if k.path[0] == "published"
+     and k.path[-1] not in ("claims_report", "arena_scores", "livebench_history")]
     + [*source_status.keys, *rejected_rows.keys], SOURCES)
 
 #: The partitioned histories :mod:`pipelines.runner` keeps complete without the daemon.
 HISTORIES = [PartitionedHistory(job="arena_partitions", table="arena_scores",
                                 partitions_def=leaderboards.arena_partitions,
-                                versions_table="arena_versions", version_column="version")]
+                                versions_table="arena_versions", version_column="version"),
+             PartitionedHistory(job="livebench_partitions", table="livebench_history",
+                                partitions_def=leaderboards.livebench_partitions,
+                                versions_table="livebench_versions", version_column="version")]
 
 DISCOVERY = AssetSelection.assets(*leaderboards.DISCOVERY_ASSETS)
 PARTITIONED = AssetSelection.assets(*leaderboards.PARTITIONED_ASSETS)
@@ -66,9 +72,14 @@ discover_job = define_asset_job(
     "discover", selection=DISCOVERY, executor_def=in_process_executor,
     description="List the leaderboard versions (arena commits, LiveBench releases).")
 arena_partitions_job = define_asset_job(
-    "arena_partitions", selection=PARTITIONED, executor_def=in_process_executor,
+    "arena_partitions", selection=AssetSelection.assets(leaderboards.arena_scores),
+    executor_def=in_process_executor,
     partitions_def=leaderboards.arena_partitions,
     description="Fetch, parse and publish one arena version (a partition).")
+livebench_partitions_job = define_asset_job(
+    "livebench_partitions", selection=AssetSelection.assets(leaderboards.livebench_history),
+    executor_def=in_process_executor, partitions_def=leaderboards.livebench_partitions,
+    description="Fetch, parse and publish one LiveBench release version (a partition).")
 publish_job = define_asset_job(
     "publish", selection=UNPARTITIONED - DISCOVERY, executor_def=in_process_executor,
     description="Every unpartitioned asset after discovery: sources, tables, claims, catalog.")
@@ -92,7 +103,8 @@ daily_refresh = ScheduleDefinition(
 
 defs = Definitions.merge(*DOMAINS, Definitions(
     assets=[source_status, rejected_rows, datapackage],
-    jobs=[discover_job, arena_partitions_job, publish_job, main_job, refresh_job],
+    jobs=[discover_job, arena_partitions_job, livebench_partitions_job, publish_job, main_job,
+          refresh_job],
     schedules=[daily_refresh],
     resources={
         "settings": PipelineSettings(),

@@ -25,14 +25,20 @@ from dagster._core.storage.asset_check_execution_record import (
 from assets.claims.engine import check_claims
 from assets.claims.report import ReportInputs, build_report, verdict_changes
 from assets.claims.rules import RULES
-from assets.leaderboards.history import ARENA_SCORES_KEY, read_arena_history
+from assets.claims.evidence import article_date
+from assets.leaderboards.history import (
+    ARENA_SCORES_KEY,
+    LIVEBENCH_HISTORY_KEY,
+    livebench_tables_as_of,
+    read_arena_history,
+)
 from pipelines.publish import published_key, published_tables
 from pipelines.settings import PipelineSettings
 
 #: Published tables the claim rules read (every non-claims table built by the pipeline).
 CLAIM_INPUTS = ["patent_figures", "model_facts", "benchmark_figures", "patent_families",
                 "patent_shares", "patent_family_offices", "benchmark_results", "models",
-                "training_compute", "arena_scores_latest", "livebench_summary"]
+                "training_compute", "arena_scores_latest"]
 #: Published tables the report draws besides the claims.
 REPORT_INPUTS = ["patent_families", "patent_figures", "benchmark_results", "training_compute",
                  "model_facts", "source_status"]
@@ -42,14 +48,17 @@ VERDICT_CHECK = "verdict_unchanged"
 
 
 @published_tables(["article_claims", "claim_evidence"], ins=CLAIM_INPUTS,
-                  deps=[ARENA_SCORES_KEY])
+                  deps=[ARENA_SCORES_KEY, LIVEBENCH_HISTORY_KEY])
 def article_claims(context: AssetExecutionContext, settings: PipelineSettings,
                    **tables: pd.DataFrame):
-    """The article's claims with verdicts computed by their rules from the input tables
-    (and the arena history, read from its hive folder), and the evidence rows of each (one
-    run of the rules)."""
-    history = read_arena_history(settings.effective_data_dir())
-    claims, evidence = check_claims({**tables, "arena_scores": history}, RULES)
+    """The article's claims with verdicts computed by their rules from the input tables,
+    the arena history and ``livebench_summary`` as it stood on ``article.as_of`` (both
+    read from their hive folders), and the evidence rows of each (one run of the rules)."""
+    data_dir = settings.effective_data_dir()
+    history = read_arena_history(data_dir)
+    _, lb_summary = livebench_tables_as_of(data_dir, article_date())
+    claims, evidence = check_claims(
+        {**tables, "arena_scores": history, "livebench_summary": lb_summary}, RULES)
     for row in claims.itertuples():
         context.log.info(f"{row.claim_id}: {row.verdict}")
     return {"article_claims": claims, "claim_evidence": evidence}

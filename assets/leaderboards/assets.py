@@ -8,11 +8,18 @@ LiveBench releases, and the sensor that follows new arena versions.
   once) and publishes it through write-audit-publish into the history folder. A version
   whose file no longer exists is recorded in ``source_status`` and skipped.
 - ``published/arena_scores_latest`` and ``published/arena_rank_changes`` from the history.
-- ``snapshot/livebench`` and ``published/livebench_scores`` / ``livebench_summary``.
+- ``snapshot/livebench`` (the ``public/`` listing and each release file's commits listing),
+  ``published/livebench_versions`` (one row per ``<release>@<version date>``, the partition
+  keys), ``published/livebench_history`` (partitioned like the arena: each partition
+  fetches the release's two files at its commits) and ``published/livebench_scores`` /
+  ``livebench_summary``: the newest state of every release (as of a date:
+  :func:`assets.leaderboards.history.livebench_tables_as_of`).
 - ``arena_versions_sensor`` lists upstream versions, adds the new partition keys and
   requests a run for each version without a materialized partition (new, missing or
   failed), a bounded number per tick (live).
 """
+import dataclasses
+
 import pandas as pd
 from dagster import (
     AssetExecutionContext,
@@ -27,7 +34,13 @@ from dagster import (
 )
 
 from assets.leaderboards import arena, livebench
-from assets.leaderboards.history import ARENA_SCORES_KEY, read_arena_history
+from assets.leaderboards.history import (
+    ARENA_SCORES_KEY,
+    LIVEBENCH_HISTORY_KEY,
+    read_arena_history,
+    read_livebench_as_of,
+)
+from assets.leaderboards.livebench_history import FILE_KINDS, release_file
 from assets.leaderboards.snapshots import (
     ARENA,
     LIVEBENCH,
@@ -35,8 +48,10 @@ from assets.leaderboards.snapshots import (
     collect_arena,
     collect_arena_listing,
     collect_livebench,
+    livebench_file_stream,
+    livebench_file_url,
     stored_arena_versions,
-    stored_livebench,
+    stored_livebench_versions,
 )
 from assets.leaderboards.github import LeaderboardError
 from pipelines.fetching import Fetcher, RequestStatus, write_status
@@ -50,11 +65,12 @@ from pipelines.publish import (
     published_table,
     with_snapshots,
 )
-from pipelines.rejects import clear_rejected, write_rejected
+from pipelines.rejects import write_rejected
 from pipelines.settings import PipelineSettings
 from pipelines.snapshot_assets import snapshot_asset, snapshot_key
 
 arena_partitions = DynamicPartitionsDefinition(name="arena_versions")
+livebench_partitions = DynamicPartitionsDefinition(name="livebench_versions")
 
 lmarena_snapshot = snapshot_asset(ARENA, collect_arena)
 livebench_snapshot = snapshot_asset(LIVEBENCH, lambda fetcher: collect_livebench(fetcher)[:2])
@@ -118,38 +134,79 @@ def arena_rank_changes(context: AssetExecutionContext,
     return arena.arena_rank_changes(history)
 
 
-@published_table("livebench_scores", deps=[snapshot_key(LIVEBENCH.id)])
+@published_table("livebench_versions", deps=[snapshot_key(LIVEBENCH.id)])
+def livebench_versions(context: AssetExecutionContext,
+                       settings: PipelineSettings) -> pd.DataFrame:
+    """One row per LiveBench release version, from the stored commits listings."""
+    versions = stored_livebench_versions(settings.snapshots())
+    if versions.empty:
+        return empty_table("livebench_versions", "no stored LiveBench commits listing")
+    return versions
+
+
+@published_table("livebench_history", partitions_def=livebench_partitions,
+                 deps=[published_key("livebench_versions")])
+def livebench_history(context: AssetExecutionContext, settings: PipelineSettings,
+                      http: HttpSource):
+    """Fetch a release's table and categories file at the version's commits (immutable, so
+    fetched once) and publish the release as it stood then (the partition). A row that
+    cannot be read is set aside (``rejected_rows``, version = the partition key); files
+    unavailable or unusable at all publish nothing, reported in ``source_status`` (stream
+    ``livebench/version/<key>``)."""
+    key = context.partition_key
+    store, status_dir = settings.snapshots(), settings.status_dir()
+    versions = stored_livebench_versions(store)
+    row = versions[versions["version"] == key]
+    if row.empty:
+        raise ValueError(f"LiveBench version {key}: not in the stored commits listings "
+                         f"({len(versions)} versions known); run discovery first")
+    release = str(row["release"].iloc[0])
+    bodies, records, statuses = {}, [], []
+    with Fetcher(settings.effective_mode(), store, http) as fetcher:
+        for kind in FILE_KINDS:
+            file, sha = release_file(kind, release), row[f"{kind}_sha"].iloc[0]
+            status, rec = fetcher.fetch(LIVEBENCH, livebench_file_stream(file, sha),
+                                        livebench_file_url(file, sha), refetch=False,
+                                        expect="csv" if kind == "table" else "json")
+            if status.status != "unchanged":     # a file shared with an older version
+                statuses.append(status)             # keeps the row of its first fetch
+            if rec is not None:
+                records.append(rec)
+                bodies[kind] = store.read(rec)
+    status_file = f"{LIVEBENCH.id}/versions/{key}"
+    if len(bodies) < 2:
+        write_status(status_dir, status_file, statuses)
+        return Skip(f"LiveBench version {key}: a file is not available; see source_status")
+    rejects: list = []
+    try:
+        df = livebench.parse_livebench(bodies["table"], bodies["categories"], release,
+                                       rejects)
+    except LeaderboardError as exc:
+        write_status(status_dir, status_file, statuses + [RequestStatus.of(
+            LIVEBENCH.id, f"{LIVEBENCH.id}/version/{key}", LIVEBENCH.url,
+            settings.effective_mode(), "failed", None, error=f"unusable: {exc}")])
+        return Skip(f"LiveBench version {key} left out: {exc}")
+    write_status(status_dir, status_file, statuses)
+    write_rejected(status_dir, LIVEBENCH.id, key,
+                   [dataclasses.replace(r, version=key) for r in rejects])
+    df = with_snapshots(df, records)
+    df.attrs[DATA_VERSION_ATTR] = "+".join(r.sha256 for r in records)
+    df.attrs[OUTPUT_METADATA_ATTR] = {"rejected_rows": len(rejects),
+                                      "table_sha": row["table_sha"].iloc[0],
+                                      "categories_sha": row["categories_sha"].iloc[0]}
+    return df
+
+
+@published_table("livebench_scores", deps=[LIVEBENCH_HISTORY_KEY])
 def livebench_scores(context: AssetExecutionContext,
                      settings: PipelineSettings) -> pd.DataFrame:
-    """Task scores of every LiveBench release whose files are stored. A row that cannot be
-    read is set aside (``rejected_rows``); a release whose files cannot be used at all is
-    left out and reported ``failed`` in ``source_status``; the other releases publish."""
-    releases = stored_livebench(settings.snapshots())
-    if not releases:
-        return empty_table("livebench_scores", "no stored LiveBench release")
-    status_dir = settings.status_dir()
-    frames, rejected, unusable = [], [], []
-    for release, table_csv, categories in releases:
-        rejects: list = []
-        try:
-            frames.append(livebench.parse_livebench(table_csv, categories, release, rejects))
-        except LeaderboardError as exc:
-            unusable.append(release)
-            context.log.error(f"livebench release {release} left out: {exc}")
-            write_status(status_dir, f"{LIVEBENCH.id}/releases/{release}", [RequestStatus.of(
-                LIVEBENCH.id, f"{LIVEBENCH.id}/release/{release}", LIVEBENCH.url,
-                settings.effective_mode(), "failed", None, error=f"unusable: {exc}")])
-            continue
-        (status_dir / f"{LIVEBENCH.id}/releases/{release}.json").unlink(missing_ok=True)
-        write_rejected(status_dir, LIVEBENCH.id, release, rejects)
-        rejected.extend(rejects)
-    clear_rejected(status_dir, LIVEBENCH.id, [r for r, _, _ in releases])
-    if not frames:
-        return empty_table("livebench_scores", f"no usable LiveBench release ({unusable})")
-    df = pd.concat(frames, ignore_index=True)
-    df.attrs[OUTPUT_METADATA_ATTR] = {"rejected_rows": len(rejected),
-                                      "releases_left_out": ", ".join(unusable) or "none"}
-    return df
+    """Task scores of every LiveBench release in its newest stored version (the history's
+    partitions; a version whose files were unusable has none, so the newest usable one
+    stands). Tables as they stood on a date: :func:`read_livebench_as_of`."""
+    scores = read_livebench_as_of(settings.effective_data_dir())
+    if scores.empty:
+        return empty_table("livebench_scores", "no LiveBench version materialized")
+    return scores
 
 
 @published_table("livebench_summary", ins=["livebench_scores"])
@@ -204,11 +261,11 @@ def arena_versions_sensor(context: SensorEvaluationContext, settings: PipelineSe
 
 
 #: Assets that list the versions (the ``discover`` job) and the partitioned history.
-DISCOVERY_ASSETS = [lmarena_snapshot, livebench_snapshot, arena_versions]
-PARTITIONED_ASSETS = [arena_scores]
+DISCOVERY_ASSETS = [lmarena_snapshot, livebench_snapshot, arena_versions, livebench_versions]
+PARTITIONED_ASSETS = [arena_scores, livebench_history]
 
 defs = Definitions(
-    assets=[*DISCOVERY_ASSETS, arena_scores, arena_scores_latest, arena_rank_changes,
+    assets=[*DISCOVERY_ASSETS, *PARTITIONED_ASSETS, arena_scores_latest, arena_rank_changes,
             livebench_scores, livebench_summary],
     sensors=[arena_versions_sensor],
 )

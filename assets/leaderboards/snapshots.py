@@ -3,7 +3,8 @@
 - LMArena: every page of the commits listing of the tracked CSV
   (``lmarena_history/commits-page-<n>``), following ``Link: rel="next"``; the CSV of each
   version is fetched by its partition run (pinned to a commit, so fetched once).
-- LiveBench: the ``public/`` contents listing and every release's table and categories file.
+- LiveBench: the ``public/`` contents listing and the commits listing of every release's
+  table and categories file; the file at each commit is fetched by its partition run.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pandas as pd
 
 from assets.leaderboards import arena, livebench
 from assets.leaderboards.github import VersionListingError, iter_pages
+from assets.leaderboards.livebench_history import FILE_KINDS, livebench_versions, release_file
 from assets.leaderboards.tables import ARENA_SOURCE, LIVEBENCH_SOURCE
 from assets.registry import load_sources
 from pipelines.fetching import Fetcher, RequestStatus
@@ -84,47 +86,89 @@ def stored_arena_versions(store: SnapshotStore) -> pd.DataFrame:
     return arena.arena_versions(pages)
 
 
+#: The commits listing of one file of ``public/`` (``{file}``), every page followed.
+LIVEBENCH_COMMITS_URL = ("https://api.github.com/repos/LiveBench/livebench.github.io/commits"
+                         "?path=public/{file}&per_page=100")
+
+
 def collect_livebench(fetcher: Fetcher):
-    """Snapshot the LiveBench ``public/`` listing and every release's table and categories
-    file. Returns ``(status rows, records, releases)``; ``releases`` is the frame of
-    :func:`assets.leaderboards.livebench.livebench_releases` (empty when the listing is
-    unavailable)."""
+    """Snapshot the LiveBench ``public/`` listing and the commits listing (every page) of
+    each release's table and categories file; the files at each commit are fetched by the
+    partition runs of ``livebench_history``. Returns ``(status rows, records, versions)``;
+    ``versions`` is the frame of
+    :func:`assets.leaderboards.livebench_history.livebench_versions` (empty when the
+    listing is unavailable)."""
     row, rec = fetcher.fetch(LIVEBENCH, f"{LIVEBENCH.id}/listing", LIVEBENCH.url,
                              expect="json_array_nonempty")
     statuses, records = [row], [rec] if rec else []
     if rec is None:
-        return statuses, records, pd.DataFrame(columns=livebench.RELEASE_COLUMNS)
+        return statuses, records, livebench_versions({})
     releases = livebench.livebench_releases(fetcher.store.read(rec))
-    for r in releases.itertuples():
-        for url in _release_urls(r):
-            stream = _release_stream(url)
-            row, frec = fetcher.fetch(LIVEBENCH, stream, url,
-                                      expect="csv" if stream.endswith(".csv") else "json")
-            statuses.append(row)
-            if frec is not None:
-                records.append(frec)
-    return statuses, records, releases
+    listings: dict[str, dict[str, list]] = {}
+    for release in releases["release"]:
+        for kind in FILE_KINDS:
+            pages = _file_commit_pages(fetcher, release_file(kind, release), statuses,
+                                       records)
+            listings.setdefault(release, {})[kind] = pages
+    versions = livebench_versions(listings)
+    return statuses + livebench_file_statuses(versions, fetcher), records, versions
 
 
-def _release_urls(release) -> list[str]:
-    """The table and categories URLs of a row of ``livebench_releases``, those present."""
-    return [u for u in (release.table_url, release.categories_url)
-            if isinstance(u, str) and u and u != "None"]
+def livebench_file_statuses(versions: pd.DataFrame, fetcher: Fetcher) -> list[RequestStatus]:
+    """Status rows for the release files at a commit that are already stored: pinned to a
+    commit, a file cannot change, so no request is made (``unchanged`` live, ``offline``
+    otherwise). Files not stored yet are fetched by their partition run."""
+    rows, seen = [], set()
+    for v in versions.itertuples():
+        for kind in FILE_KINDS:
+            file, sha = release_file(kind, str(v.release)), getattr(v, f"{kind}_sha")
+            rec = fetcher.store.latest(livebench_file_stream(file, sha))
+            if rec is None or rec.stream in seen:
+                continue
+            seen.add(rec.stream)
+            rows.append(RequestStatus.of(
+                LIVEBENCH.id, rec.stream, livebench_file_url(file, sha), fetcher.mode,
+                "unchanged" if fetcher.live else "offline", rec))
+    return rows
 
 
-def _release_stream(url: str) -> str:
-    """The snapshot stream of a LiveBench release file (named after the file)."""
-    return f"{LIVEBENCH.id}/{url.rsplit('/', 1)[-1]}"
+def _file_commit_pages(fetcher: Fetcher, file: str, statuses: list, records: list
+                       ) -> list[list]:
+    """The pages of one release file's commits listing (stream
+    ``livebench/commits/<file>-page-<n>``); the pages read before a failure."""
+    def fetch(url: str):
+        n = sum(1 for s in statuses if s.stream.startswith(f"{LIVEBENCH.id}/commits/{file}"))
+        row, rec = fetcher.fetch(LIVEBENCH, f"{LIVEBENCH.id}/commits/{file}-page-{n + 1}",
+                                 url, expect="json_array_nonempty" if n == 0 else
+                                 "json_array")
+        statuses.append(row)
+        if rec is None:
+            raise VersionListingError(f"{LIVEBENCH.id}: commits of {file}, page {n + 1} "
+                                      f"({url}) unavailable: {row.error}")
+        records.append(rec)
+        return json.loads(fetcher.store.read(rec)), rec.extra.get("link")
+
+    pages: list[list] = []
+    try:
+        for page in iter_pages(fetch, LIVEBENCH_COMMITS_URL.format(file=file)):
+            pages.append(page)
+    except (VersionListingError, json.JSONDecodeError) as exc:
+        if statuses and statuses[-1].status != "failed" and statuses[-1].sha256:
+            statuses[-1].status, statuses[-1].error = "failed", str(exc)
+    return pages
 
 
-def stored_livebench(store: SnapshotStore) -> list[tuple[str, bytes, bytes]]:
-    """``(release, table CSV, categories JSON)`` of every release whose two files are
-    stored (offline read, no request)."""
-    _, _, releases = collect_livebench(Fetcher("offline", store))
-    out = []
-    for r in releases.itertuples():
-        urls = _release_urls(r)
-        recs = [store.latest(_release_stream(u)) for u in urls]
-        if len(recs) == 2 and all(recs):
-            out.append((r.release, store.read(recs[0]), store.read(recs[1])))
-    return out
+def livebench_file_url(file: str, sha: str) -> str:
+    """The URL of ``public/<file>`` at commit ``sha`` (sources.yaml ``file_url``)."""
+    return LIVEBENCH.file_url.format(sha=sha, file=file)
+
+
+def livebench_file_stream(file: str, sha: str) -> str:
+    """The snapshot stream of ``public/<file>`` at commit ``sha``."""
+    return f"{LIVEBENCH.id}/{sha}/{file}"
+
+
+def stored_livebench_versions(store: SnapshotStore) -> pd.DataFrame:
+    """The versions of the newest stored listings (offline read, no request)."""
+    _, _, versions = collect_livebench(Fetcher("offline", store))
+    return versions.copy()

@@ -1,7 +1,8 @@
 """The tables the leaderboards domain publishes, registered with
 :func:`pipelines.tables.register`: the LMArena history (``arena_versions``, the partitioned
 ``arena_scores``, ``arena_scores_latest``, ``arena_rank_changes``) and LiveBench
-(``livebench_scores``, ``livebench_summary``).
+(``livebench_versions``, the partitioned ``livebench_history``, ``livebench_scores``,
+``livebench_summary``).
 
 Each spec is the one place its columns are named, typed and described; the parsers take
 their column lists from here (``spec.column_names``) and their pandas dtypes too
@@ -180,9 +181,47 @@ LIVEBENCH_SUMMARY = TableSpec(
     ),
 )
 
+LIVEBENCH_VERSIONS = TableSpec(
+    name="livebench_versions",
+    title="LiveBench release-file versions (partitions of livebench_history)",
+    description="One row per release and UTC date on which its table or categories file "
+    "changed (GitHub commits listing of each file): the version is the pair of files as "
+    "they stood at the end of that date (the last commit of each on or before it). A date "
+    "before both files exist is no version.",
+    group="leaderboards",
+    primary_key=("version",),
+    license=_LIVEBENCH_LICENSE,
+    sources=(LIVEBENCH_SOURCE,),
+    columns=(
+        Column("version", STR, "Partition key <release>@<version date>, both YYYY-MM-DD",
+               nullable=False),
+        RELEASE,
+        Column("version_date", DATE, "UTC date the files took this state", nullable=False),
+        Column("table_sha", STR, "Commit the release table is read at", nullable=False),
+        Column("categories_sha", STR, "Commit the categories file is read at",
+               nullable=False),
+        Column("committed_at", TIMESTAMP, "Time of the later of the two commits (UTC)",
+               nullable=False),
+    ),
+)
+
+LIVEBENCH_HISTORY = TableSpec(
+    name="livebench_history",
+    title="LiveBench task scores, every version of every release",
+    description="livebench_scores of each version of each release, one partition per "
+    "version (hive folder version=<release>@<version date>; the key is not inside the "
+    "files): the release as it stood on that date, models added later absent.",
+    group="leaderboards",
+    primary_key=("model_name_raw", "task"),
+    license=_LIVEBENCH_LICENSE,
+    sources=(LIVEBENCH_SOURCE,),
+    columns=LIVEBENCH_SCORES.columns,
+    partition_column="version",
+)
+
 #: Every table of the domain, in the order of registration.
 TABLES = register(ARENA_VERSIONS, ARENA_SCORES, ARENA_SCORES_LATEST, ARENA_RANK_CHANGES,
-                  LIVEBENCH_SCORES, LIVEBENCH_SUMMARY)
+                  LIVEBENCH_VERSIONS, LIVEBENCH_HISTORY, LIVEBENCH_SCORES, LIVEBENCH_SUMMARY)
 
 
 #: The pandas dtype the parsers give a column of each Parquet type (dates stay

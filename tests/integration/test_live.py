@@ -39,25 +39,83 @@ def test_live_run_fetches_mirrored_sources_and_survives_hub_404(tmp_path, upstre
         row = index[index["url"] == sources[sid].url].iloc[0]
         digest = hashlib.sha256(shared_path("upstream", row["file"]).read_bytes()).hexdigest()
         assert status.loc[status["source_id"] == sid, "sha256"].item() == digest
-    # every file of the mirror that the pipeline reads (index.tsv lists some files under two
-    # URLs) became exactly one snapshot: the 6 single files, the arena commits listing and
-    # its 44 versions, the LiveBench listing and release files. The mirror's LiveBench
-    # history (commits listings per release file, files at each commit) is not read yet.
-    lb_history = index["url"].str.contains(
-        r"livebench\.github\.io/(?:commits\?|[0-9a-f]{40}/)", regex=True)
-    read = index.loc[~lb_history, "file"].unique()
-    snaps = snapshot_records(tmp_path)
-    assert len(snaps) == len(read)
-    assert set(snaps) == {hashlib.sha256(shared_path("upstream", f).read_bytes()).hexdigest()
-                          for f in read}
-    # one arena partition per version date in the mirror's commit listing
+    # every file of the mirror that the pipeline reads became exactly one snapshot: the 6
+    # single files, the arena commits listing and its 44 versions, the LiveBench listing,
+    # the commits listing of each release file and the file at each listed commit that is
+    # the last of its UTC date (an earlier commit of the same date is no version). The
+    # release files on the main branch are not read (the newest commit's file is that state).
     import json
-    listing = json.loads(shared_path(
-        "upstream", index.loc[index["url"].str.contains("commits"), "file"].iloc[0]).read_text())
+    lb_main = index["url"].str.contains(r"livebench\.github\.io/main/public/", regex=True)
+    superseded = set()
+    for url in index.loc[index["url"].str.contains("livebench.github.io/commits"), "url"]:
+        file = url.rsplit("public/", 1)[1]
+        last_of_day = {}
+        for c in json.loads(shared_path(
+                "upstream", index.loc[index["url"] == url, "file"].item()).read_text()):
+            t = pd.Timestamp(c["commit"]["committer"]["date"]).tz_convert("UTC")
+            day = f"{t:%Y-%m-%d}"
+            if day in last_of_day and last_of_day[day][0] > t:
+                superseded.add((c["sha"], file))
+                continue
+            if day in last_of_day:
+                superseded.add((last_of_day[day][1], file))
+            last_of_day[day] = (t, c["sha"])
+    not_read = {f"https://raw.githubusercontent.com/LiveBench/livebench.github.io/{sha}/public/"
+                f"{file}" for sha, file in superseded}
+    read = index.loc[~lb_main & ~index["url"].isin(not_read), "file"].unique()
+    digests = {hashlib.sha256(shared_path("upstream", f).read_bytes()).hexdigest()
+               for f in read}
+    snaps = snapshot_records(tmp_path)
+    assert len(snaps) == len(read) and set(snaps) == digests
+    # one arena partition per version date in the mirror's commit listing
+    arena_listing = index["url"].str.contains("llm-leaderboard-csv/commits")
+    listing = json.loads(shared_path("upstream", index.loc[arena_listing, "file"].iloc[0])
+                         .read_text())
     dates = {c["commit"]["committer"]["date"][:10] for c in listing}
-    assert sorted(first.materialized_partitions) == sorted(dates)
+    arena_done = [k for k in first.materialized_partitions if "@" not in k]
+    assert sorted(arena_done) == sorted(dates)
     history = sorted((tmp_path / "published" / "history" / "arena_scores").glob("*/part-0.parquet"))
     assert [p.parent.name for p in history] == [f"snapshot_date={d}" for d in sorted(dates)]
+    # one LiveBench partition per release and UTC date on which its table or categories
+    # file was committed (the mirror's commits listings), once both files exist
+    expected = set()
+    for release in ("2024_06_24", "2024_07_26", "2024_08_31", "2024_11_25"):
+        times = {}
+        for kind, ext in (("table", "csv"), ("categories", "json")):
+            url = ("https://api.github.com/repos/LiveBench/livebench.github.io/commits?path="
+                   f"public/{kind}_{release}.{ext}")
+            commits = json.loads(shared_path(
+                "upstream", index.loc[index["url"] == url, "file"].item()).read_text())
+            times[kind] = [pd.Timestamp(c["commit"]["committer"]["date"]).tz_convert("UTC")
+                           for c in commits]
+        start = max(min(t) for t in times.values()).strftime("%Y-%m-%d")
+        expected |= {f"{release.replace('_', '-')}@{t:%Y-%m-%d}"
+                     for t in times["table"] + times["categories"]
+                     if f"{t:%Y-%m-%d}" >= start}
+    assert sorted(k for k in first.materialized_partitions if "@" in k) == sorted(expected)
+
+    # LiveBench is read by the claims as it stood on the article's date: Qwen2.5-Max was
+    # added to the 2024-11-25 table after it (the first commit of the mirror's listing whose
+    # file names it), so it is in the newest livebench_scores but no claim evidence
+    from assets.claims.evidence import article_date
+    lb_url = ("https://api.github.com/repos/LiveBench/livebench.github.io/commits?path="
+              "public/table_2024_11_25.csv")
+    commits = json.loads(shared_path(
+        "upstream", index.loc[index["url"] == lb_url, "file"].item()).read_text())
+    added = min(pd.Timestamp(c["commit"]["committer"]["date"]).tz_convert("UTC").date()
+                for c in commits if b"\nqwen2.5-max," in shared_path(
+                    "upstream", "files", "raw.githubusercontent.com/LiveBench/"
+                    f"livebench.github.io/{c['sha']}/public/table_2024_11_25.csv").read_bytes())
+    assert added > article_date()
+    scores = pd.read_parquet(tmp_path / "published" / "livebench_scores.parquet")
+    assert "qwen2.5-max" in set(scores.loc[scores["release"].astype(str) == "2024-11-25",
+                                           "model_name_raw"])
+    evidence = pd.read_parquet(tmp_path / "published" / "claim_evidence.parquet")
+    lb_rows = evidence[evidence["table"] == "livebench_summary"]
+    assert len(lb_rows) and not lb_rows["key"].str.contains("qwen2.5-max").any()
+    qwen = pd.read_parquet(tmp_path / "published" / "article_claims.parquet").set_index(
+        "claim_id").loc["qwen_matches_western"]
+    assert "qwen2.5-max: no shared benchmark" in qwen["explanation"]
 
     # every reference figure with a primary source agrees with what the pipeline computed
     agreement = pd.read_parquet(tmp_path / "published" / "reference_agreement.parquet")

@@ -22,7 +22,7 @@ import pandas as pd
 from assets.claims.engine import (
     ClaimSpec, EvidenceRow, RuleResult, Tables, rule, unverifiable, within_window,
 )
-from assets.claims.evidence import evidence_kind, fact_evidence, model_fact
+from assets.claims.evidence import article_date, evidence_kind, fact_evidence, model_fact
 from assets.claims.rules.benchmarks import (
     basis_text, benchmark_cells, compare_models, gap_text, pair_evidence,
 )
@@ -208,8 +208,11 @@ def qwen_matches_western(spec: ClaimSpec, tables: Tables) -> RuleResult:
             seen |= {r.key for r in arows}
     ltext, lrows = livebench_evidence(lb, lbasis, qwens + against)
     if ltext:
-        expl += " " + ltext + (" LiveBench tables gain models after their release date; "
-                               "the reference figures are the table as of its stated date.")
+        expl += " " + ltext + (
+            f" LiveBench tables gain models after their release date: read as they stood "
+            f"on {article_date()}." if lbasis == "livebench_summary" else
+            " LiveBench tables gain models after their release date; the reference figures "
+            "are the table as of its stated date.")
         evidence += lrows
     return RuleResult(verdict=verdict, explanation=expl, evidence_kind="primary_data",
                       evidence_value=float(best), evidence_unit="comparators matched",
