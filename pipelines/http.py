@@ -10,9 +10,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import requests
 from dagster import ConfigurableResource
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 from urllib3.util.retry import Retry
 
@@ -148,6 +146,9 @@ class HttpSource(ConfigurableResource):
             respect_retry_after_header=True,
             raise_on_status=False,
         )
+        import requests  # imported when a request is made, not to load the definitions
+        from requests.adapters import HTTPAdapter
+
         session = requests.Session()
         adapter = HTTPAdapter(max_retries=retry)
         session.mount("http://", adapter)
@@ -164,6 +165,8 @@ class HttpSource(ConfigurableResource):
     ) -> FetchResult:
         """GET ``url`` (through the mirror when set). Never raises for HTTP or network
         errors: they come back as ``status='failed'`` with ``error`` set."""
+        import requests
+
         target = mirror_url(url, self.effective_mirror())
         headers = {}
         if etag:
