@@ -205,23 +205,7 @@ class HttpSource(ConfigurableResource):
                     result.error = _status_error(resp)
                     log.debug("GET %s failed: %s", target, result.error)
                     return result
-                declared = resp.headers.get("Content-Length")
-                if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
-                    result.error = (f"body of {declared} bytes exceeds the limit of "
-                                    f"{self.max_body_bytes} bytes")
-                    return result
-                chunks, size = [], 0
-                for chunk in resp.iter_content(chunk_size=1 << 16):
-                    size += len(chunk)
-                    if size > self.max_body_bytes:
-                        result.error = (f"body exceeds the limit of {self.max_body_bytes} "
-                                        "bytes; download stopped")
-                        return result
-                    chunks.append(chunk)
-                result.body = b"".join(chunks)
-                result.status = "fetched"
-                log.debug("GET %s: HTTP %s, %d bytes", target, resp.status_code, size)
-                return result
+                return self._read_body(resp, result)
         except WaitTooLong as exc:
             result.error = _scrub(str(exc), token)
             result.http_status = exc.status
@@ -238,6 +222,28 @@ class HttpSource(ConfigurableResource):
         finally:
             if own:
                 session.close()
+
+
+    def _read_body(self, resp, result: FetchResult) -> FetchResult:
+        """Stream the body of a 2xx ``resp`` into ``result``, stopped at
+        ``max_body_bytes`` (declared or actual size): ``fetched``, or ``failed`` saying so."""
+        declared = resp.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
+            result.error = (f"body of {declared} bytes exceeds the limit of "
+                            f"{self.max_body_bytes} bytes")
+            return result
+        chunks, size = [], 0
+        for chunk in resp.iter_content(chunk_size=1 << 16):
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                result.error = (f"body exceeds the limit of {self.max_body_bytes} "
+                                "bytes; download stopped")
+                return result
+            chunks.append(chunk)
+        result.body = b"".join(chunks)
+        result.status = "fetched"
+        log.debug("GET %s: HTTP %s, %d bytes", result.requested_url, resp.status_code, size)
+        return result
 
 
 def token_for(url: str, target: str) -> str | None:
