@@ -10,7 +10,8 @@ from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnection
     ReadTimeoutError
 
 from pipelines import http as http_mod
-from pipelines.http import HttpSource, _Retry, unreachable_cause
+from pipelines.http import BoundedRetry as _Retry  # one Retry class since the issue-10 merge
+from pipelines.http import HttpSource, unreachable_cause
 
 
 @pytest.fixture(autouse=True)
