@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
-.PHONY: install run refresh test test-ui ui bench clean
+.PHONY: install postgresql run refresh test test-ui ui bench clean
 
 $(STAMP): setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,16 @@ run: $(STAMP)
 refresh: $(STAMP)
 	$(BIN)/ai-numbers run --mode live
 
+## postgresql: Debian's PostgreSQL server for the tests of the deployment instance (they start
+## their own server in a temporary directory); installed when absent and we are root, else the
+## tests say how and skip
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql \
+	   >/dev/null); } || echo "PostgreSQL not installed: tests/integration/test_postgres.py skips"
+
 ## test: the whole test suite but the browser tests
-test: $(STAMP)
+test: $(STAMP) postgresql
 	$(BIN)/python -m pytest -q tests --ignore=tests/browser
 
 ## test-ui: the report and the Dagster UI in headless Chromium (Debian's /usr/bin/chromium)

@@ -19,6 +19,7 @@ setup(
     include_package_data=True,
     install_requires=[
         "dagster==1.13.27",
+        "dagster-postgres==0.29.27",
         "great-expectations==1.24.1",
         "pandas==3.1.1",
         "pyarrow==26.0.1",
@@ -44,5 +45,7 @@ setup(
             "polars==2.1.0",
             "playwright==1.65.2",
         ],
+        # the webserver of a deployment (deploy/Dockerfile); the daemon comes with dagster
+        "deploy": ["dagster-webserver==1.13.27"],
     },
 )

@@ -6,7 +6,11 @@ every domain (``source_status`` over every snapshot asset, ``rejected_rows`` (ro
 aside by the parsers), the ``datapackage`` catalog over
 every published table), the jobs, the schedule and the resources.
 
-Jobs (all in process):
+Jobs (runs launched by Dagster, from the UI, the schedule, the sensor or a deployment, use
+the multiprocess executor: each step in its own process; ``ai-numbers run`` executes them in
+process, :mod:`pipelines.runner`). Each job tags its runs ``ai-numbers/source.<id>: fetch`` for
+every source it writes snapshots of (:func:`source_tags`), which the deployment's run queue
+limits to one run at a time (``deploy/dagster.yaml``):
 
 - ``discover``: the leaderboard listings, ``arena_versions`` and ``livebench_versions``
   (the partition keys).
@@ -25,11 +29,12 @@ from dagster import (
     Definitions,
     ScheduleDefinition,
     define_asset_job,
-    in_process_executor,
+    multiprocess_executor,
 )
 
 from assets.claims import assets as claims
 from assets.leaderboards import assets as leaderboards
+from assets.leaderboards.tables import ARENA_SOURCE, LIVEBENCH_SOURCE
 from assets.models import assets as models
 from assets.patents import assets as patents
 from assets.reference import assets as reference
@@ -68,29 +73,58 @@ PARTITIONED = AssetSelection.assets(*leaderboards.PARTITIONED_ASSETS)
 UNPARTITIONED = AssetSelection.all() - PARTITIONED
 LIVE = {"resources": {"settings": {"config": {"mode": "live"}}}}
 
-discover_job = define_asset_job(
-    "discover", selection=DISCOVERY, executor_def=in_process_executor,
-    description="List the leaderboard versions (arena commits, LiveBench releases).")
-arena_partitions_job = define_asset_job(
-    "arena_partitions", selection=AssetSelection.assets(leaderboards.arena_scores),
-    executor_def=in_process_executor,
-    partitions_def=leaderboards.arena_partitions,
-    description="Fetch, parse and publish one arena version (a partition).")
-livebench_partitions_job = define_asset_job(
-    "livebench_partitions", selection=AssetSelection.assets(leaderboards.livebench_history),
-    executor_def=in_process_executor, partitions_def=leaderboards.livebench_partitions,
-    description="Fetch, parse and publish one LiveBench release version (a partition).")
-publish_job = define_asset_job(
-    "publish", selection=UNPARTITIONED - DISCOVERY, executor_def=in_process_executor,
-    description="Every unpartitioned asset after discovery: sources, tables, claims, catalog.")
-main_job = define_asset_job(
-    "main", selection=UNPARTITIONED, executor_def=in_process_executor,
-    description="Every unpartitioned asset (mode auto by default: fetch, falling back to "
-                "the newest local snapshot, else the bundled reference figures).")
-refresh_job = define_asset_job(
-    "refresh", selection=UNPARTITIONED, executor_def=in_process_executor, config=LIVE,
-    description="Fetch every registered source (live), then materialize every unpartitioned "
-                "asset; arena versions follow through arena_versions_sensor.")
+#: Assets that write snapshots of a source without being its snapshot asset (the arena CSV
+#: and the LiveBench files at each version are fetched by the partition that publishes it).
+FETCHED_BY = {**{key: ARENA_SOURCE for key in leaderboards.arena_scores.keys},
+              **{key: LIVEBENCH_SOURCE for key in leaderboards.livebench_history.keys}}
+#: The tag key (prefix) the deployment's run queue limits per source (deploy/dagster.yaml).
+SOURCE_TAG = "ai-numbers/source."
+ALL_ASSETS = [a for d in DOMAINS for a in d.assets or []] + [source_status, rejected_rows,
+                                                             datapackage]
+
+
+def source_tags(selection: AssetSelection) -> dict[str, str]:
+    """Run tags ``{"ai-numbers/source.<id>": "fetch"}`` for every registered source whose
+    snapshots the assets of ``selection`` write (its ``snapshot/<id>`` asset, or an asset of
+    :data:`FETCHED_BY`). Raises KeyError when a snapshot asset names no registered source."""
+    keys = selection.resolve(ALL_ASSETS)
+    ids = {k.path[1] for k in keys if k.path[0] == "snapshot"}
+    ids |= {FETCHED_BY[k] for k in keys if k in FETCHED_BY}
+    unknown = sorted(ids - set(SOURCES))
+    if unknown:
+        raise KeyError(f"snapshot assets {unknown} name no source of assets/registry/sources.yaml")
+    return {f"{SOURCE_TAG}{i}": "fetch" for i in sorted(ids)}
+
+
+def _job(name: str, selection: AssetSelection, description: str, **kwargs):
+    """An asset job over ``selection``, run by the multiprocess executor when launched, its
+    runs tagged with the sources it writes (:func:`source_tags`)."""
+    return define_asset_job(name, selection=selection, executor_def=multiprocess_executor,
+                            tags=source_tags(selection), description=description, **kwargs)
+
+
+discover_job = _job(
+    "discover", DISCOVERY,
+    "List the leaderboard versions (arena commits, LiveBench releases).")
+arena_partitions_job = _job(
+    "arena_partitions", AssetSelection.assets(leaderboards.arena_scores),
+    "Fetch, parse and publish one arena version (a partition).",
+    partitions_def=leaderboards.arena_partitions)
+livebench_partitions_job = _job(
+    "livebench_partitions", AssetSelection.assets(leaderboards.livebench_history),
+    "Fetch, parse and publish one LiveBench release version (a partition).",
+    partitions_def=leaderboards.livebench_partitions)
+publish_job = _job(
+    "publish", UNPARTITIONED - DISCOVERY,
+    "Every unpartitioned asset after discovery: sources, tables, claims, catalog.")
+main_job = _job(
+    "main", UNPARTITIONED,
+    "Every unpartitioned asset (mode auto by default: fetch, falling back to the newest "
+    "local snapshot, else the bundled reference figures).")
+refresh_job = _job(
+    "refresh", UNPARTITIONED,
+    "Fetch every registered source (live), then materialize every unpartitioned asset; arena "
+    "versions follow through arena_versions_sensor.", config=LIVE)
 
 daily_refresh = ScheduleDefinition(
     name="daily_refresh",

@@ -1,10 +1,12 @@
-"""Shared fixtures: a loopback replay server over ../shared/upstream and one full offline
-materialization into a temporary data directory (helpers are in ``tests/helpers``)."""
+"""Shared fixtures: a loopback replay server over ../shared/upstream, one full offline
+materialization into a temporary data directory and a throwaway PostgreSQL server (helpers
+are in ``tests/helpers``)."""
 from __future__ import annotations
 
 import pytest
 
 from tests.helpers import run_pipeline, shared_path
+from tests.helpers.postgres import postgres_server
 from tools.replay import ReplayServer
 
 
@@ -22,3 +24,12 @@ def offline_run(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("offline-data")
     result = run_pipeline(data_dir)
     return data_dir, result
+
+
+@pytest.fixture
+def postgres():
+    """A PostgreSQL server of its own (Debian's packages, loopback, temporary directory, a
+    non-root user), stopped and deleted after the test: a
+    :class:`tests.helpers.postgres.PostgresServer`. Skips when PostgreSQL is not installed."""
+    with postgres_server() as server:
+        yield server

@@ -25,18 +25,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def dagster_webserver(home: Path, timeout: float = 120) -> Iterator[str]:
+def dagster_webserver(home: Path, timeout: float = 120, dagster_yaml: str | None = None,
+                      env: dict[str, str] | None = None) -> Iterator[str]:
     """Run ``dagster-webserver -w workspace.yaml`` on 127.0.0.1 and a free port with
-    ``DAGSTER_HOME=home`` (telemetry off; the data dir is ``home`` too) and yield its base URL
+    ``DAGSTER_HOME=home`` (its ``dagster.yaml``: ``dagster_yaml``, else a SQLite instance with
+    telemetry off; the data dir is ``home`` too; ``env`` added to the environment, e.g. the
+    ``DAGSTER_PG_*`` of ``deploy/dagster.yaml``) and yield its base URL
     (``http://127.0.0.1:PORT``) once ``/server_info`` answers. The server's output goes to
     ``home/webserver.log``; the process group is stopped on exit.
 
     Raises AssertionError (with the log's tail) when it does not answer within ``timeout``
     seconds."""
     home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    (home / "dagster.yaml").write_text(dagster_yaml or "telemetry:\n  enabled: false\n")
     port = free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(home), "AI_NUMBERS_DATA_DIR": str(home)}
+    env = {**os.environ, **(env or {}), "DAGSTER_HOME": str(home),
+           "AI_NUMBERS_DATA_DIR": str(home)}
     exe = Path(sys.executable).with_name("dagster-webserver")
     log = home / "webserver.log"
     with log.open("wb") as out:
