@@ -98,8 +98,10 @@ def collect_livebench(fetcher: Fetcher):
     for r in releases.itertuples():
         for url in _release_urls(r):
             stream = _release_stream(url)
-            row, frec = fetcher.fetch(LIVEBENCH, stream, url,
-                                      expect="csv" if stream.endswith(".csv") else "json")
+            table = stream.endswith(".csv")
+            row, frec = fetcher.fetch(
+                LIVEBENCH, stream, url, expect="csv" if table else "json",
+                validate=livebench.check_table if table else livebench.check_categories)
             statuses.append(row)
             if frec is not None:
                 records.append(frec)

@@ -49,8 +49,9 @@ def test_malformed_livebench_row_is_set_aside_and_everything_publishes(tmp_path,
 
 
 def test_unusable_release_fails_only_itself(tmp_path, upstream_replay):
-    """A release table that cannot be used at all (no ``model`` column) is left out and
-    reported ``failed`` in source_status; the other releases publish."""
+    """A release table that cannot be used at all (no ``model`` column) is refused before
+    it becomes a snapshot (its stream reported ``failed`` in source_status); the release is
+    left out, the other releases publish."""
     real = shared_path("upstream", "files", LB_TABLE.lstrip("/")).read_bytes()
     upstream_replay.files[LB_TABLE] = (b"name" + real[len(b"model"):], "text/csv")
     summary = run_pipeline(tmp_path, mode="live", mirror=upstream_replay.url)
@@ -61,5 +62,5 @@ def test_unusable_release_fails_only_itself(tmp_path, upstream_replay):
     assert "2024-11-25" not in releases and "2024-08-31" in releases
     status = pd.read_parquet(published / "source_status.parquet")
     failed = status[(status["source_id"] == "livebench") & (status["status"] == "failed")]
-    assert list(failed["stream"]) == ["livebench/release/2024-11-25"]
+    assert list(failed["stream"]) == ["livebench/table_2024_11_25.csv"]
     assert "expected 'model'" in failed["error"].item()
