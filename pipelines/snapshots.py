@@ -160,9 +160,18 @@ def publish_file(tmp: str | Path, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def temp_prefix(path: Path) -> str:
+    """Prefix of the temporary file of an atomic write of ``path``: ``.<name>.<pid>.``
+    (the writer's pid, so a later run can tell a dead writer's leftover from a live one's,
+    :func:`pipelines.runlock.sweep_temporary_files`)."""
+    return f".{path.name}.{os.getpid()}."
+
+
 def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, renamed
+    over ``path``: a reader, or a run killed meanwhile, leaves ``path`` old or new."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
