@@ -8,11 +8,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 import warnings
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+
+
+#: Characters never used in a folder name: C0/C1 control characters and DEL.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -52,8 +57,23 @@ class SnapshotStore:
         self.root = Path(data_dir) / "snapshots"
 
     def _dir(self, stream: str) -> Path:
-        safe = "/".join(part.replace("..", "_") for part in stream.split("/") if part)
-        return self.root / safe
+        """The folder of ``stream`` under the snapshot root: each ``/``-separated part kept
+        as one folder name, with control characters, backslashes and ``..`` replaced by
+        ``_`` and empty or ``.`` parts dropped, so a hostile name (a model or country name
+        in a stream) never leaves the root.
+
+        Raises:
+            ValueError: a stream with no usable part (names the stream).
+        """
+        parts = [_CONTROL.sub("_", part).replace("\\", "_").replace("..", "_")
+                 for part in stream.split("/")]
+        parts = [p for p in parts if p.strip() not in ("", ".")]
+        if not parts:
+            raise ValueError(f"snapshot stream {stream!r} names no folder")
+        path = self.root.joinpath(*parts)
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            raise ValueError(f"snapshot stream {stream!r} leaves the snapshot folder")
+        return path
 
     def records(self, stream: str) -> list[SnapshotRecord]:
         """Every record of ``stream``, oldest first (by ``retrieved_at``)."""
