@@ -10,7 +10,7 @@ from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnection
     ReadTimeoutError
 
 from pipelines import http as http_mod
-from pipelines.http import HttpSource, _Retry, unreachable_cause
+from pipelines.http import BoundedRetry, HttpSource, unreachable_cause
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +43,7 @@ def test_name_that_does_not_resolve_is_named():
 
 
 def test_retry_gives_up_at_once_on_a_new_connection_error_only():
-    retry = _Retry(total=4, connect=4, read=1)
+    retry = BoundedRetry(total=4, connect=4, read=1)
     refused = NewConnectionError(None, "Failed to establish a new connection: [Errno 111] "
                                        "Connection refused")
     with pytest.raises(MaxRetryError):
