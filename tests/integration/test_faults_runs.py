@@ -111,13 +111,26 @@ def two_live_runs(tmp_path_factory):
     """Two ``ai-numbers run --mode live --verbose`` started together on one data dir (each
     with its own Dagster instance), against the replay of ../shared/upstream."""
     tmp = tmp_path_factory.mktemp("two-runs")
+    out = tmp_path_factory.mktemp("two-runs-output")  # outside the grepped folder
+    # output to files, not pipes: a run holding the lock must never block on a full pipe
+    # while the test reads the other's
+    logs = {name: (out / f"{name}.out").open("wb") for name in ("a", "b")}
     with ReplayServer(shared_path("upstream")) as replay:
         procs = {name: subprocess.Popen(
             [str(BIN / "ai-numbers"), "run", "--mode", "live", "--verbose"],
-            env=_env(tmp, name, replay.url), cwd=tmp, stdout=subprocess.PIPE,
+            env=_env(tmp, name, replay.url), cwd=tmp, stdout=logs[name],
             stderr=subprocess.STDOUT) for name in ("a", "b")}
-        outputs = {name: p.communicate(timeout=1200)[0] for name, p in procs.items()}
+        try:
+            for p in procs.values():
+                p.wait(timeout=1800)
+        finally:
+            for p in procs.values():
+                if p.poll() is None:
+                    p.kill()
+            for fh in logs.values():
+                fh.close()
         requests = list(replay.requests)
+    outputs = {name: (out / f"{name}.out").read_bytes() for name in procs}
     return tmp, procs, outputs, requests
 
 
