@@ -35,6 +35,7 @@ setup(
         "jinja2==3.1.6",
         "click==8.5.1",
         "rich==15.0.0",
+        "filelock==4.3.1",
     ],
     entry_points={"console_scripts": ["ai-numbers=pipelines.cli:main"]},
     extras_require={

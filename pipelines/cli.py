@@ -12,7 +12,8 @@
 
 The mode comes from ``--mode``, else ``AI_NUMBERS_MODE`` (default ``auto``). Exit codes of
 ``run``: 0 done; 1 a run failed (a table failed its critical checks; the tables are then
-the last good ones); 2 bad settings; 3 a live run where every source request failed
+the last good ones), or another update of the data dir held its lock longer than
+``AI_NUMBERS_LOCK_WAIT_SECONDS`` (a second update waits for the first); 2 bad settings; 3 a live run where every source request failed
 (nothing was refreshed); 130 interrupted (SIGINT or SIGTERM: the current job stops, no
 further job starts). ``claims`` and ``sources``: 0, 1 when the table is not published, 2
 bad settings, 4 (``--fail-on-change``) a verdict changed.
@@ -39,6 +40,7 @@ from pipelines.console import (
     source_lines,
     stale_rows,
 )
+from pipelines.runlock import RunLocked
 from pipelines.settings import (
     MODES,
     SettingsError,
@@ -299,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         make_console(stderr=True).print(f"ai-numbers: bad setting: {exc}", markup=False)
         return EXIT_SETTINGS
+    except RunLocked as exc:
+        make_console(stderr=True).print(f"ai-numbers: {exc}", markup=False)
+        return EXIT_FAILED
     return code if isinstance(code, int) else EXIT_OK
 
 

@@ -33,7 +33,7 @@ from dagster import (
 from upath import UPath
 
 from pipelines.settings import env_data_dir
-from pipelines.snapshots import atomic_write, publish_file
+from pipelines.snapshots import atomic_write, publish_file, temp_prefix
 from pipelines.tables import TableSpec, table
 
 PIPELINE_VERSION = "0.1.0"
@@ -139,7 +139,7 @@ def migrate_partitions(data_dir: Path, spec: TableSpec) -> list[Path]:
 
 def _write_atomically(arrow: pa.Table, path: Path) -> None:
     """Write ``arrow`` to ``path`` through a temporary file in the same folder."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path), suffix=".tmp")
     os.close(fd)
     try:
         pq.write_table(arrow, tmp, compression="zstd", write_statistics=True,

@@ -16,6 +16,7 @@ import pandas as pd
 from dagster import DagsterInstance
 
 from pipelines.io_managers import migrate_partitions
+from pipelines.runlock import run_lock
 from pipelines.settings import env_data_dir
 from pipelines.tables import table
 
@@ -135,10 +136,16 @@ def resource_config(data_dir: str | None = None, mode: str | None = None,
 
 def update_all(instance: DagsterInstance, run_config: dict | None = None,
                log=print, should_stop=lambda: False) -> RunSummary:
-    """Run discover, the missing arena partitions and publish on ``instance``.
+    """Run discover, the missing arena partitions and publish on ``instance``, holding the
+    data dir's update lock (:func:`pipelines.runlock.run_lock`: a second update of the same
+    data dir waits for this one; the temporary files of a killed run are removed).
 
     ``run_config`` (see :func:`resource_config`) overrides the environment's settings;
     when ``should_stop()`` turns true (an interrupt), no further job is started.
+
+    Raises:
+        pipelines.runlock.RunLocked: another update held the lock longer than
+            ``AI_NUMBERS_LOCK_WAIT_SECONDS``.
     """
     from pipelines.definitions import HISTORIES, defs
 
@@ -162,11 +169,13 @@ def update_all(instance: DagsterInstance, run_config: dict | None = None,
                 f"(run {result.run_id})")
         return result.success
 
-    execute("discover", step="fetching the leaderboard listings (arena and LiveBench versions)")
-    for history in HISTORIES:
-        _complete_history(history, data_dir, instance, summary, execute, should_stop, log)
-    execute("publish", step="fetching the sources and building every table, the claims and "
-                            "the report")
+    with run_lock(data_dir, log=log):  # one update per data dir at a time
+        execute("discover",
+                step="fetching the leaderboard listings (arena and LiveBench versions)")
+        for history in HISTORIES:
+            _complete_history(history, data_dir, instance, summary, execute, should_stop, log)
+        execute("publish", step="fetching the sources and building every table, the claims "
+                                "and the report")
     return summary
 
 

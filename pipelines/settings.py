@@ -111,6 +111,13 @@ def env_max_wait_seconds() -> float | None:
     return _env_number("AI_NUMBERS_MAX_WAIT_SECONDS", float)
 
 
+def env_lock_wait_seconds() -> float | None:
+    """``AI_NUMBERS_LOCK_WAIT_SECONDS``: how long an update waits for another update of the
+    same data dir to finish before refusing (:mod:`pipelines.runlock`); None when unset.
+    Raises SettingsError on a value that is not positive."""
+    return _env_number("AI_NUMBERS_LOCK_WAIT_SECONDS", float)
+
+
 def env_mirror_tokens() -> bool:
     """``AI_NUMBERS_MIRROR_TOKENS``: ``1``/``true``/``yes`` lets ``HF_TOKEN`` and
     ``GITHUB_TOKEN`` go to the upstream mirror too (off by default: a mirror is another host).

@@ -8,11 +8,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 import warnings
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+
+
+#: Characters never used in a folder name: C0/C1 control characters and DEL.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -52,8 +57,23 @@ class SnapshotStore:
         self.root = Path(data_dir) / "snapshots"
 
     def _dir(self, stream: str) -> Path:
-        safe = "/".join(part.replace("..", "_") for part in stream.split("/") if part)
-        return self.root / safe
+        """The folder of ``stream`` under the snapshot root: each ``/``-separated part kept
+        as one folder name, with control characters, backslashes and ``..`` replaced by
+        ``_`` and empty or ``.`` parts dropped, so a hostile name (a model or country name
+        in a stream) never leaves the root.
+
+        Raises:
+            ValueError: a stream with no usable part (names the stream).
+        """
+        parts = [_CONTROL.sub("_", part).replace("\\", "_").replace("..", "_")
+                 for part in stream.split("/")]
+        parts = [p for p in parts if p.strip() not in ("", ".")]
+        if not parts:
+            raise ValueError(f"snapshot stream {stream!r} names no folder")
+        path = self.root.joinpath(*parts)
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            raise ValueError(f"snapshot stream {stream!r} leaves the snapshot folder")
+        return path
 
     def records(self, stream: str) -> list[SnapshotRecord]:
         """Every record of ``stream``, oldest first (by ``retrieved_at``)."""
@@ -160,9 +180,18 @@ def publish_file(tmp: str | Path, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def temp_prefix(path: Path) -> str:
+    """Prefix of the temporary file of an atomic write of ``path``: ``.<name>.<pid>.``
+    (the writer's pid, so a later run can tell a dead writer's leftover from a live one's,
+    :func:`pipelines.runlock.sweep_temporary_files`)."""
+    return f".{path.name}.{os.getpid()}."
+
+
 def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, renamed
+    over ``path``: a reader, or a run killed meanwhile, leaves ``path`` old or new."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

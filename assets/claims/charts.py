@@ -15,6 +15,7 @@ benchmark, one dot per model) as tall as it needs to be.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import textwrap
 from dataclasses import dataclass, field
@@ -96,13 +97,21 @@ def _finish(fig, chart: Chart) -> Chart:
     return chart
 
 
+def file_stem(name: str) -> str:
+    """A chart's file stem from its name (a claim id): every character but ``A-Z a-z 0-9
+    _ - .`` replaced by ``_`` (no ``/``, no control character), no leading dot (no ``..``,
+    no hidden file), so a hostile claim id never writes outside the report folder."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", name).lstrip(".")
+    return stem or "_"
+
+
 def save(chart: Chart, out_dir: Path) -> Chart:
     """Write ``chart`` as ``<name>.svg`` and ``<name>.png`` in ``out_dir`` (atomically),
     close its figure and record the file names in ``chart.files``."""
     if chart.figure is None:
         return chart
     for ext in ("svg", "png"):
-        path = out_dir / f"{chart.name}.{ext}"
+        path = out_dir / f"{file_stem(chart.name)}.{ext}"
         fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{path.name}.", suffix=f".{ext}")
         os.close(fd)
         meta = {"Software": None} if ext == "png" else {"Date": None}

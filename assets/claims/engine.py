@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from assets.claims.tables import TABLES
+from pipelines.yamlfile import load_yaml
 
 CLAIMS_FILE = Path(__file__).with_name("claims.yaml")
 
@@ -138,7 +138,7 @@ def registered_rules() -> dict[str, Rule]:
 @cache
 def article() -> dict:
     """The ``article`` block of ``claims.yaml`` (title, language, ``as_of`` date string)."""
-    return yaml.safe_load(CLAIMS_FILE.read_text(encoding="utf-8"))["article"]
+    return load_yaml(CLAIMS_FILE)["article"]
 
 
 @cache
@@ -148,7 +148,7 @@ def load_claims() -> dict[str, ClaimSpec]:
     Raises:
         ValueError: on a duplicate id or a missing required key (names the claim).
     """
-    doc = yaml.safe_load(CLAIMS_FILE.read_text(encoding="utf-8"))
+    doc = load_yaml(CLAIMS_FILE)
     known = {"id", "claim", "claimed_value", "claimed_unit", "claimed_low", "claimed_high",
              "precision", "evidence", "rule"}
     out: dict[str, ClaimSpec] = {}

@@ -48,6 +48,7 @@ from assets.leaderboards.snapshots import (
     collect_arena,
     collect_arena_listing,
     collect_livebench,
+    fetch_release_file,
     livebench_file_stream,
     livebench_file_url,
     stored_arena_versions,
@@ -165,9 +166,7 @@ def livebench_history(context: AssetExecutionContext, settings: PipelineSettings
     with Fetcher(settings.effective_mode(), store, http) as fetcher:
         for kind in FILE_KINDS:
             file, sha = release_file(kind, release), row[f"{kind}_sha"].iloc[0]
-            status, rec = fetcher.fetch(LIVEBENCH, livebench_file_stream(file, sha),
-                                        livebench_file_url(file, sha), refetch=False,
-                                        expect="csv" if kind == "table" else "json")
+            status, rec = fetch_release_file(fetcher, kind, file, sha)
             if status.status != "unchanged":     # a file shared with an older version
                 statuses.append(status)             # keeps the row of its first fetch
             if rec is not None:

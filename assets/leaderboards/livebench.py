@@ -136,6 +136,29 @@ def parse_livebench(table_csv: bytes, categories_json: bytes, release: str,
     return with_spec_dtypes(df, LIVEBENCH_SCORES)
 
 
+def check_table(body: bytes) -> None:
+    """Body check of a release table before it becomes a snapshot (``Fetcher.fetch(...,
+    validate=)``): the CSV must be UTF-8 with the parser's header rules (first column
+    ``model``, no task twice). Rows are read leniently, as :func:`parse_livebench` does (a
+    bad row is set aside there, not here).
+
+    Raises:
+        LiveBenchError: not UTF-8, or a header the parser refuses (names the problem).
+    """
+    _table_scores(body, "LiveBench", rejects=[])
+
+
+def check_categories(body: bytes) -> None:
+    """Body check of a release's categories file before it becomes a snapshot: a JSON
+    object of category -> list of task names, no task in two categories.
+
+    Raises:
+        LiveBenchError: not JSON, not an object of task-name lists (an HTML page, a JSON
+            array), or a task in two categories.
+    """
+    _task_categories(body, "LiveBench")
+
+
 def _task_categories(categories_json: bytes, where: str) -> dict[str, str]:
     """Task name -> category, from a release's categories file (category -> task names)."""
     try:

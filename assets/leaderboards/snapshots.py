@@ -158,6 +158,18 @@ def _file_commit_pages(fetcher: Fetcher, file: str, statuses: list, records: lis
     return pages
 
 
+def fetch_release_file(fetcher: Fetcher, kind: str, file: str, sha: str):
+    """Fetch (once: pinned to a commit) or look up ``public/<file>`` at commit ``sha``; the
+    body must pass its parser's check first (:func:`assets.leaderboards.livebench.check_table`
+    for a ``table``, ``check_categories`` for ``categories``), else it is kept aside and the
+    request is ``failed``. Returns ``(status row, record or None)``."""
+    table = kind == "table"
+    return fetcher.fetch(LIVEBENCH, livebench_file_stream(file, sha),
+                         livebench_file_url(file, sha), refetch=False,
+                         expect="csv" if table else "json",
+                         validate=livebench.check_table if table else livebench.check_categories)
+
+
 def livebench_file_url(file: str, sha: str) -> str:
     """The URL of ``public/<file>`` at commit ``sha`` (sources.yaml ``file_url``)."""
     return LIVEBENCH.file_url.format(sha=sha, file=file)

@@ -10,9 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from assets.registry import RegistryError
+from pipelines.yamlfile import load_yaml
 
 BENCHMARKS_FILE = Path(__file__).parents[1] / "registry" / "benchmarks.yaml"
 
@@ -25,7 +25,7 @@ def load_benchmarks() -> dict:
         RegistryError: duplicate benchmark id, or an entry without ``id``/``match``/``rule``,
             or a ``match`` item with neither ``name`` nor ``pattern``.
     """
-    doc = yaml.safe_load(BENCHMARKS_FILE.read_text(encoding="utf-8"))
+    doc = load_yaml(BENCHMARKS_FILE)
     seen = set()
     for b in doc["benchmarks"]:
         for item in b.get("match", []):

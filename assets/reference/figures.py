@@ -16,9 +16,9 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from assets.reference.tables import REFERENCE_TABLES
+from pipelines.yamlfile import load_yaml
 
 HERE = Path(__file__).parent
 
@@ -33,7 +33,7 @@ class ReferenceFileError(ValueError):
 @cache
 def _load(name: str) -> pd.DataFrame:
     path = HERE / f"{name}.yaml"
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = load_yaml(path)
     citations = doc["citations"]
     rows = []
     for i, fig in enumerate(doc["figures"]):

@@ -12,9 +12,9 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
 
 from pipelines.fetching import Source
+from pipelines.yamlfile import load_yaml
 
 HERE = Path(__file__).parent
 
@@ -55,7 +55,7 @@ def _record(cls, entry: dict, file: str):
 
 
 def _load(file: str, key: str, cls) -> dict:
-    doc = yaml.safe_load((HERE / file).read_text(encoding="utf-8"))
+    doc = load_yaml(HERE / file)
     out: dict = {}
     for entry in doc[key]:
         record = _record(cls, entry, file)

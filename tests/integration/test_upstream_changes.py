@@ -55,9 +55,10 @@ def test_malformed_livebench_row_is_set_aside_and_everything_publishes(tmp_path,
 
 def test_unusable_release_fails_only_itself(tmp_path, upstream_replay):
     """A release table that cannot be used at all (no ``model`` column) in its newest
-    version fails only that version, reported ``failed`` in source_status: the release
-    stands as of its previous version (without the models of the bad commit) and the other
-    releases publish."""
+    version is refused before it becomes a snapshot (its stream reported ``failed`` in
+    source_status, the body kept aside): that version fails alone, the release stands as of
+    its previous version (without the models of the bad commit) and the other releases
+    publish."""
     real = shared_path("upstream", "files", LB_TABLE.lstrip("/")).read_bytes()
     upstream_replay.files[LB_TABLE] = (b"name" + real[len(b"model"):], "text/csv")
     summary = run_pipeline(tmp_path, mode="live", mirror=upstream_replay.url)
@@ -80,6 +81,7 @@ def test_unusable_release_fails_only_itself(tmp_path, upstream_replay):
     assert nov == models and "azerogpt" not in nov
     status = pd.read_parquet(published / "source_status.parquet")
     failed = status[(status["source_id"] == "livebench") & (status["status"] == "failed")]
-    assert list(failed["stream"]) == [f"livebench/version/{LB_VERSION}"]
+    assert list(failed["stream"]) == [f"livebench/{LB_SHA}/table_2024_11_25.csv"]
+    assert "rejected the body" in failed["error"].item()
     assert "expected 'model'" in failed["error"].item()
     assert not (published / "history" / "livebench_history" / f"version={LB_VERSION}").exists()

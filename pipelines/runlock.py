@@ -1,0 +1,90 @@
+"""One update at a time per data dir, and the clean-up of what a killed run left.
+
+:func:`run_lock` holds ``<data_dir>/.run.lock`` (an OS file lock, the ``filelock``
+package: ``flock`` on POSIX, so the kernel releases it when the holder dies, even by
+SIGKILL) for the whole update (:func:`pipelines.runner.update_all`). A second update on the
+same data dir waits for the first, up to ``AI_NUMBERS_LOCK_WAIT_SECONDS`` (default one
+hour), then refuses with :class:`RunLocked`. Published files and snapshots are written to
+a temporary file and renamed (:func:`pipelines.snapshots.atomic_write`), so a killed run
+leaves each file old or new; its temporary files (``.<name>.<pid>.*.tmp``) are removed by
+the next update once their writer is gone (:func:`sweep_temporary_files`).
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from pipelines.settings import env_lock_wait_seconds
+
+LOCK_FILE = ".run.lock"
+#: Default longest wait for another update's lock, in seconds.
+LOCK_WAIT_SECONDS = 3600.0
+#: Temporary file of an atomic write: ``.<name>.<writer pid>.<random>.tmp``.
+_TEMP = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
+_SWEPT = ("published", "snapshots", "status")
+
+
+class RunLocked(RuntimeError):
+    """Another update holds the data dir's lock longer than the wait allowed."""
+
+
+@contextmanager
+def run_lock(data_dir: str | Path, timeout: float | None = None,
+             log=lambda msg: None) -> Iterator[Path]:
+    """Hold the update lock of ``data_dir`` (``<data_dir>/.run.lock``) inside the block,
+    then sweep the temporary files of dead writers. ``timeout`` (seconds; default
+    ``AI_NUMBERS_LOCK_WAIT_SECONDS``, else :data:`LOCK_WAIT_SECONDS`) bounds the wait;
+    ``log`` is told when the update has to wait. Yields the lock file's path.
+
+    Raises:
+        RunLocked: the lock was not free within ``timeout`` (names the lock file).
+    """
+    path = Path(data_dir) / LOCK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wait = timeout if timeout is not None else (env_lock_wait_seconds() or LOCK_WAIT_SECONDS)
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        log(f"waiting for another update of {data_dir} to finish (lock {path}, up to "
+            f"{wait:g} s)")
+        try:
+            lock.acquire(timeout=wait)
+        except Timeout:
+            raise RunLocked(f"another update of {data_dir} still holds {path} after "
+                            f"{wait:g} s (AI_NUMBERS_LOCK_WAIT_SECONDS); this one did not "
+                            "start") from None
+    try:
+        sweep_temporary_files(data_dir)
+        yield path
+    finally:
+        lock.release()
+
+
+def sweep_temporary_files(data_dir: str | Path) -> list[Path]:
+    """Remove the temporary files of atomic writes whose writer process is gone (a run
+    killed mid-write) under ``published/``, ``snapshots/`` and ``status/``; returns them.
+    A temporary file of a live process is left alone."""
+    removed = []
+    for folder in _SWEPT:
+        for tmp in (Path(data_dir) / folder).rglob(".*.tmp"):
+            match = _TEMP.match(tmp.name)
+            if match and not _alive(int(match.group(1))):
+                tmp.unlink(missing_ok=True)
+                removed.append(tmp)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
