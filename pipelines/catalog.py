@@ -119,7 +119,9 @@ def write_datapackage(published_dir: Path,
         frictionless.FrictionlessException: the descriptor is not a valid Data Package.
     """
     descriptor = build_datapackage(published_dir, sources)
-    from frictionless import Package  # here, not at module level: 0.1 s off loading defs
+    from frictionless import (
+        Package,  # here, not at module level: 0.1 s off loading defs
+    )
 
     Package(descriptor, basepath=str(published_dir))  # raises on an invalid descriptor
     path = published_dir / "datapackage.json"

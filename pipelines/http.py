@@ -8,11 +8,15 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from dagster import ConfigurableResource
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 from urllib3.util.retry import Retry
+
+if TYPE_CHECKING:  # annotations only: requests is imported when a request is made
+    import requests
 
 from pipelines.settings import env_max_wait_seconds, env_mirror, env_mirror_tokens
 

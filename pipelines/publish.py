@@ -33,9 +33,9 @@ from dagster import (
     AssetKey,
     AssetOut,
     DataVersion,
-    PartitionsDefinition,
     MetadataValue,
     Output,
+    PartitionsDefinition,
     multi_asset,
 )
 

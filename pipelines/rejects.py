@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
+
 from pipelines.snapshots import atomic_write
 from pipelines.tables import INT64, STR, Column, TableSpec, register
 

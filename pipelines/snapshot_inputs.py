@@ -11,8 +11,8 @@ from dagster import AssetExecutionContext
 
 from pipelines.fetching import latest_snapshot_body
 from pipelines.publish import empty_table, published_table, with_snapshots
-from pipelines.snapshot_assets import snapshot_key
 from pipelines.settings import PipelineSettings
+from pipelines.snapshot_assets import snapshot_key
 
 
 def no_snapshot_reason(source_id: str) -> str:

@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-
 #: Characters never used in a folder name: C0/C1 control characters and DEL.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 

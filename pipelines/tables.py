@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 
+
 class SchemaError(ValueError):
     """A DataFrame does not fit its table's declared schema (missing column, bad type)."""
 

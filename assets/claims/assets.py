@@ -1,7 +1,6 @@
 """Dagster definitions of the claims family: ``article_claims`` and ``claim_evidence`` (one
 multi-asset, so the rules run once), the ``verdict_unchanged`` check on ``article_claims``
 and the claims report."""
-import json
 
 import pandas as pd
 from dagster import (
@@ -23,9 +22,9 @@ from dagster._core.storage.asset_check_execution_record import (
 )
 
 from assets.claims.engine import check_claims
+from assets.claims.evidence import article_date
 from assets.claims.report import ReportInputs, build_report, verdict_changes
 from assets.claims.rules import RULES
-from assets.claims.evidence import article_date
 from assets.leaderboards.history import (
     ARENA_SCORES_KEY,
     LIVEBENCH_HISTORY_KEY,

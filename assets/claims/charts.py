@@ -19,7 +19,6 @@ import re
 import tempfile
 import textwrap
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import pandas as pd

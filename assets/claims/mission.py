@@ -6,8 +6,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from assets.claims.charts import COLOURS, Chart, _axis_formatter, _finish, _none, compact, \
-    plt, wrap
+from assets.claims.charts import (
+    COLOURS,
+    Chart,
+    _axis_formatter,
+    _finish,
+    _none,
+    compact,
+    plt,
+    wrap,
+)
 from assets.claims.evidence import article_date
 
 #: Arena models drawn over time (registry ids -> display names).

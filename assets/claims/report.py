@@ -15,12 +15,21 @@ from urllib.parse import urlparse
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from assets.claims.charts import VERDICT_COLOURS, Chart, evidence_chart, \
-    patent_families_chart, save
+from assets.claims.charts import (
+    VERDICT_COLOURS,
+    Chart,
+    evidence_chart,
+    patent_families_chart,
+    save,
+)
 from assets.claims.engine import article
 from assets.claims.evidence import fmt_number, text_or_none
-from assets.claims.mission import arena_chart, gpu_hours_chart, granted_shares_chart, \
-    shared_benchmarks_chart
+from assets.claims.mission import (
+    arena_chart,
+    gpu_hours_chart,
+    granted_shares_chart,
+    shared_benchmarks_chart,
+)
 from pipelines.snapshots import publish_file
 
 

@@ -5,7 +5,16 @@ published tables each verdict rests on), registered with :func:`pipelines.tables
 from __future__ import annotations
 
 from assets.registry import load_sources
-from pipelines.tables import BOOL, FLOAT, INT16, STR, TIMESTAMP, Column, TableSpec, register
+from pipelines.tables import (
+    BOOL,
+    FLOAT,
+    INT16,
+    STR,
+    TIMESTAMP,
+    Column,
+    TableSpec,
+    register,
+)
 
 #: The claims rest on every registered source (patents, model cards, the Hub, leaderboards),
 #: through the tables the rules read; listed in the Parquet metadata and the catalog.

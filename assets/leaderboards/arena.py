@@ -34,8 +34,13 @@ from datetime import date
 import pandas as pd
 
 from assets.leaderboards.github import LeaderboardError, VersionListingError, as_date
-from assets.leaderboards.tables import (ARENA_RANK_CHANGES, ARENA_SCORES, ARENA_SCORES_LATEST,
-                                        ARENA_VERSIONS, with_spec_dtypes)
+from assets.leaderboards.tables import (
+    ARENA_RANK_CHANGES,
+    ARENA_SCORES,
+    ARENA_SCORES_LATEST,
+    ARENA_VERSIONS,
+    with_spec_dtypes,
+)
 from assets.registry import match_model
 
 #: Every known header of ``csv/lmsys.csv``, exactly as in the file, by layout name.

@@ -34,6 +34,7 @@ from dagster import (
 )
 
 from assets.leaderboards import arena, livebench
+from assets.leaderboards.github import LeaderboardError
 from assets.leaderboards.history import (
     ARENA_SCORES_KEY,
     LIVEBENCH_HISTORY_KEY,
@@ -49,12 +50,9 @@ from assets.leaderboards.snapshots import (
     collect_arena_listing,
     collect_livebench,
     fetch_release_file,
-    livebench_file_stream,
-    livebench_file_url,
     stored_arena_versions,
     stored_livebench_versions,
 )
-from assets.leaderboards.github import LeaderboardError
 from pipelines.fetching import Fetcher, RequestStatus, write_status
 from pipelines.http import HttpSource
 from pipelines.publish import (

@@ -13,8 +13,14 @@ import pyarrow.dataset as ds
 
 from assets.leaderboards import arena, livebench
 from assets.leaderboards.livebench_history import versions_as_of
-from assets.leaderboards.tables import (ARENA_SCORES, ARENA_SCORES_LATEST, LIVEBENCH_HISTORY,
-                                        LIVEBENCH_SCORES, LIVEBENCH_SUMMARY, with_spec_dtypes)
+from assets.leaderboards.tables import (
+    ARENA_SCORES,
+    ARENA_SCORES_LATEST,
+    LIVEBENCH_HISTORY,
+    LIVEBENCH_SCORES,
+    LIVEBENCH_SUMMARY,
+    with_spec_dtypes,
+)
 from pipelines.publish import published_key
 
 ARENA_SCORES_KEY = published_key(ARENA_SCORES.name)

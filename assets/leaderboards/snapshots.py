@@ -14,7 +14,11 @@ import pandas as pd
 
 from assets.leaderboards import arena, livebench
 from assets.leaderboards.github import VersionListingError, iter_pages
-from assets.leaderboards.livebench_history import FILE_KINDS, livebench_versions, release_file
+from assets.leaderboards.livebench_history import (
+    FILE_KINDS,
+    livebench_versions,
+    release_file,
+)
 from assets.leaderboards.tables import ARENA_SOURCE, LIVEBENCH_SOURCE
 from assets.registry import load_sources
 from pipelines.fetching import Fetcher, RequestStatus

@@ -14,8 +14,17 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.tables import (
+    BOOL,
+    DATE,
+    FLOAT,
+    INT16,
+    INT32,
+    INT64,
+    STR,
+    TIMESTAMP,
+    Column,
+    TableSpec,
     register,
-    BOOL, DATE, FLOAT, INT16, INT32, INT64, STR, TIMESTAMP, Column, TableSpec,
 )
 
 #: Source ids (``assets/registry/sources.yaml``).

@@ -16,15 +16,27 @@ from assets.models.cards import (
     CARD_SOURCES,
     ModelCardError,
     read_card,
+)
+from assets.models.cards import (
     unmatched_model_names as list_unmatched_model_names,
 )
-from assets.models.hub import hf_model_info_frame, hub_repo_id, hub_streams, parse_hf_model_info
+from assets.models.hub import (
+    hf_model_info_frame,
+    hub_repo_id,
+    hub_streams,
+    parse_hf_model_info,
+)
 from assets.models.snapshots import collect_card, collect_hub
 from assets.registry import load_models, load_sources
 from pipelines.fetching import latest_snapshot_body
-from pipelines.publish import empty_table, published_key, published_table, with_snapshots
-from pipelines.snapshot_assets import snapshot_asset, snapshot_key
+from pipelines.publish import (
+    empty_table,
+    published_key,
+    published_table,
+    with_snapshots,
+)
 from pipelines.settings import PipelineSettings
+from pipelines.snapshot_assets import snapshot_asset, snapshot_key
 
 SOURCES = load_sources()
 CARD_SOURCE_IDS = tuple(CARD_SOURCES)

@@ -10,7 +10,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-
 from assets.registry import RegistryError
 from pipelines.yamlfile import load_yaml
 

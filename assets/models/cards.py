@@ -50,7 +50,6 @@ from assets.models.markdown import Cell, ModelCardError, RawTable, extract_table
 from assets.models.tables import BENCHMARK_COLUMNS, BENCHMARK_KEY
 from assets.registry import match_model
 
-
 #: The four cards the project reads, by source id: who ran the evaluations in each card and
 #: the variant of a table whose headings do not say.
 CARD_SOURCES: dict[str, dict[str, str]] = {

@@ -10,8 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pipelines.tables import (
+    BOOL,
+    DATE,
+    FLOAT,
+    INT64,
+    STR,
+    TIMESTAMP,
+    Column,
+    TableSpec,
     register,
-    BOOL, DATE, FLOAT, INT64, STR, TIMESTAMP, Column, TableSpec,
 )
 
 #: The registry id of a model (``benchmark_results``, ``hf_model_info``, and not null in

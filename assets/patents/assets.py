@@ -16,7 +16,6 @@ from pipelines.publish import empty_table, published_table
 from pipelines.snapshot_assets import snapshot_asset
 from pipelines.snapshot_inputs import parsed_snapshot_table
 
-
 #: Each source's collector: one file, kept only when its own parser reads it.
 COLLECT = {CAT.id: one_file(CAT, cat.parse_cat_zip),
            PATENTDB.id: one_file(PATENTDB, patentdb.read_patentdb)}

@@ -24,8 +24,12 @@ import zipfile
 import pandas as pd
 import pycountry
 
-from assets.patents.archive import (PatentSourceError, file_members, open_zip,
-                                    read_member)
+from assets.patents.archive import (
+    PatentSourceError,
+    file_members,
+    open_zip,
+    read_member,
+)
 from assets.patents.tables import PATENT_FAMILIES, PATENT_SHARES
 
 #: Members of the CAT zip this module reads, by measure (other members are ignored).

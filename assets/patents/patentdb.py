@@ -24,7 +24,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from assets.patents.archive import PatentSourceError, file_members, open_member, open_zip
+from assets.patents.archive import (
+    PatentSourceError,
+    file_members,
+    open_member,
+    open_zip,
+)
 from assets.patents.tables import PATENT_FAMILY_OFFICES
 
 #: Regional patent offices in 1790 ``Publication_country``; every other code but

@@ -6,7 +6,7 @@ are computed from (records of ``assets/registry/sources.yaml``).
 from __future__ import annotations
 
 from assets.registry import load_sources
-from pipelines.tables import register, BOOL, FLOAT, INT16, INT64, STR, Column, TableSpec
+from pipelines.tables import BOOL, FLOAT, INT16, INT64, STR, Column, TableSpec, register
 
 _SOURCES = load_sources()
 #: The ETO Country Activity Tracker release zip (source ``eto_cat``).

@@ -5,7 +5,7 @@ and ``benchmark_figures`` (read by :mod:`assets.reference.figures`), and
 """
 from __future__ import annotations
 
-from pipelines.tables import register, FLOAT, STR, Column, TableSpec
+from pipelines.tables import FLOAT, STR, Column, TableSpec, register
 
 #: License of the three curated tables.
 REFERENCE_LICENSE = "figures as cited; each row under its publisher's terms (see url)"

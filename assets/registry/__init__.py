@@ -12,7 +12,6 @@ import re
 from functools import cache
 from pathlib import Path
 
-
 from pipelines.fetching import Source
 from pipelines.yamlfile import load_yaml
 

@@ -14,8 +14,8 @@ from assets.leaderboards.assets import arena_partitions, arena_versions_sensor
 from assets.leaderboards.snapshots import ARENA
 from pipelines.definitions import HISTORIES, defs
 from pipelines.http import HttpSource
-from pipelines.settings import PipelineSettings
 from pipelines.runner import resource_config
+from pipelines.settings import PipelineSettings
 from tests.helpers import run_pipeline, shared_path
 
 COMMITS_PATH = "/" + urlsplit(ARENA.url).netloc + urlsplit(ARENA.url).path

@@ -54,8 +54,11 @@ def test_runs_partitions_and_checks_on_postgres_are_seen_by_other_processes(
     home = deploy_home(tmp_path / "home")
     instance = DagsterInstance.from_config(str(home))
     # every storage is PostgreSQL, chosen by the configuration alone
-    from dagster_postgres import (PostgresEventLogStorage, PostgresRunStorage,
-                                  PostgresScheduleStorage)
+    from dagster_postgres import (
+        PostgresEventLogStorage,
+        PostgresRunStorage,
+        PostgresScheduleStorage,
+    )
     assert isinstance(instance.run_storage, PostgresRunStorage)
     assert isinstance(instance.event_log_storage, PostgresEventLogStorage)
     assert isinstance(instance.schedule_storage, PostgresScheduleStorage)

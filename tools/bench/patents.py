@@ -53,7 +53,12 @@ def write_copies(source_zip: Path, folder: Path, factor: int) -> tuple[Path, Pat
 def duckdb_query(csv_path: Path, source_document: str) -> str:
     """The SQL computing table ``patent_family_offices`` from the 1790 CSV (the columns,
     types and order of :func:`assets.patents.patentdb.family_offices`)."""
-    from assets.patents.patentdb import PCT_OFFICE, REGIONAL_OFFICES, SCOPE_ALL, SCOPE_YEAR
+    from assets.patents.patentdb import (
+        PCT_OFFICE,
+        REGIONAL_OFFICES,
+        SCOPE_ALL,
+        SCOPE_YEAR,
+    )
 
     regional = ", ".join(f"'{o}'" for o in REGIONAL_OFFICES)
     path = str(csv_path).replace("'", "''")

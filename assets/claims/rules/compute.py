@@ -9,7 +9,13 @@ from __future__ import annotations
 import pandas as pd
 
 from assets.claims.engine import (
-    ClaimSpec, EvidenceRow, RuleResult, Tables, rule, unverifiable, within_precision,
+    ClaimSpec,
+    EvidenceRow,
+    RuleResult,
+    Tables,
+    rule,
+    unverifiable,
+    within_precision,
 )
 from assets.claims.evidence import fact_evidence, fmt_number, model_fact
 from pipelines.tables import present

@@ -20,14 +20,32 @@ from datetime import date
 import pandas as pd
 
 from assets.claims.engine import (
-    ClaimSpec, EvidenceRow, RuleResult, Tables, rule, unverifiable, within_window,
+    ClaimSpec,
+    EvidenceRow,
+    RuleResult,
+    Tables,
+    rule,
+    unverifiable,
+    within_window,
 )
-from assets.claims.evidence import article_date, evidence_kind, fact_evidence, model_fact
+from assets.claims.evidence import (
+    article_date,
+    evidence_kind,
+    fact_evidence,
+    model_fact,
+)
 from assets.claims.rules.benchmarks import (
-    basis_text, benchmark_cells, compare_models, gap_text, pair_evidence,
+    basis_text,
+    benchmark_cells,
+    compare_models,
+    gap_text,
+    pair_evidence,
 )
 from assets.claims.rules.leaderboards import (
-    arena_evidence, arena_history, livebench_evidence, livebench_global,
+    arena_evidence,
+    arena_history,
+    livebench_evidence,
+    livebench_global,
 )
 from pipelines.tables import present
 

@@ -31,7 +31,12 @@ from assets.claims.engine import (
     within_window,
 )
 from assets.claims.evidence import (
-    cite_figure, evidence_kind, figure_evidence, figures_where, fmt_number, text_or_none,
+    cite_figure,
+    evidence_kind,
+    figure_evidence,
+    figures_where,
+    fmt_number,
+    text_or_none,
     weakest_kind,
 )
 from assets.patents.patentdb import SCOPE_ALL

@@ -12,10 +12,21 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from assets.claims.engine import (
-    ClaimSpec, EvidenceRow, RuleResult, Tables, rule, unverifiable, within_precision,
+    ClaimSpec,
+    EvidenceRow,
+    RuleResult,
+    Tables,
+    rule,
+    unverifiable,
+    within_precision,
 )
 from assets.claims.evidence import (
-    evidence_kind, figure_evidence, figures_where, fmt_number, text_or_none, weakest_kind,
+    evidence_kind,
+    figure_evidence,
+    figures_where,
+    fmt_number,
+    text_or_none,
+    weakest_kind,
 )
 from assets.patents.cat import patent_shares
 from assets.patents.tables import CAT_PUBLISHER

@@ -11,11 +11,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from assets.claims.engine import check_claims, load_claims
+from assets.claims.rules import RULES
 from assets.claims.rules.benchmarks import compare_models
 from assets.claims.rules.leaderboards import arena_evidence, arena_history
 from assets.claims.rules.models import stated_areas
-from assets.claims.engine import check_claims, load_claims
-from assets.claims.rules import RULES
 from assets.models.tables import BENCHMARK_COLUMNS
 from assets.reference import load_reference
 

@@ -5,7 +5,6 @@ import pytest
 
 from assets.models.benchmarks import benchmark_identity
 
-
 # --- benchmark identity ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("name,metric,evaluator,expected", [

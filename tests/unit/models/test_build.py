@@ -16,7 +16,6 @@ from pipelines.tables import table
 from tests.helpers import PROJECT
 from tests.helpers.models import hf_row
 
-
 # --- models and training compute ------------------------------------------------------------
 
 def test_build_models_with_and_without_hub():

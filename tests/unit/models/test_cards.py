@@ -22,7 +22,6 @@ from pipelines.quality import validate_frame
 from pipelines.tables import table
 from tests.helpers.models import CARDS, FIX, UPSTREAM, cell
 
-
 # --- fixtures: markdown --------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

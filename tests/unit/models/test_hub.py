@@ -9,7 +9,6 @@ from pipelines.quality import validate_frame
 from pipelines.tables import table
 from tests.helpers.models import hf_row
 
-
 # --- Hugging Face Hub ------------------------------------------------------------------------
 
 def test_hf_model_info_fields():

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-import assets.registry as registry
 import assets.reference.figures as figures
+import assets.registry as registry
 from assets.claims import engine
 from assets.claims.charts import Chart, file_stem, save
 from assets.registry import Source

@@ -6,8 +6,12 @@ from __future__ import annotations
 import socket
 
 import pytest
-from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError, \
-    ReadTimeoutError
+from urllib3.exceptions import (
+    MaxRetryError,
+    NameResolutionError,
+    NewConnectionError,
+    ReadTimeoutError,
+)
 
 from pipelines import http as http_mod
 from pipelines.http import BoundedRetry, HttpSource, unreachable_cause
