@@ -28,34 +28,46 @@ ARENA = load_sources()[ARENA_SOURCE]
 LIVEBENCH = load_sources()[LIVEBENCH_SOURCE]
 
 
-def collect_arena_listing(fetcher: Fetcher):
-    """Snapshot every page of the arena commits listing (live) or read the stored pages
-    (offline). Returns ``(status rows, records, pages)`` with ``pages`` the decoded JSON
-    pages in order: the pages read before a failure (none when the first page has neither
-    a good answer nor a stored snapshot), the failure in the status rows."""
-    statuses: list[RequestStatus] = []
-    records: list[SnapshotRecord] = []
+def commit_pages(fetcher: Fetcher, source, stream_prefix: str, first_url: str,
+                 statuses: list[RequestStatus], records: list[SnapshotRecord]) -> list[list]:
+    """Snapshot every page of a GitHub commits listing (live) or read the stored pages
+    (offline), following ``Link: rel="next"``: page ``n`` is stream
+    ``<stream_prefix>-page-<n>``; its status row and record are appended to ``statuses`` and
+    ``records``. Returns the decoded pages in order: the pages read before a failure (a
+    partial listing, the newest versions, is better than none; none when the first page has
+    neither a good answer nor a stored snapshot), the failure in the status rows."""
+    page_no = 0
 
     def fetch(url: str):
-        n = len(statuses) + 1
-        row, rec = fetcher.fetch(ARENA, f"{ARENA.id}/commits-page-{n}", url,
-                                 expect="json_array_nonempty" if n == 1 else "json_array")
+        nonlocal page_no
+        page_no += 1
+        row, rec = fetcher.fetch(source, f"{stream_prefix}-page-{page_no}", url,
+                                 expect="json_array_nonempty" if page_no == 1 else
+                                 "json_array")
         statuses.append(row)
         if rec is None:
-            raise VersionListingError(f"{ARENA.id}: page {n} ({url}) unavailable: "
-                                         f"{row.error}")
+            raise VersionListingError(f"{stream_prefix}: page {page_no} ({url}) "
+                                      f"unavailable: {row.error}")
         records.append(rec)
         return json.loads(fetcher.store.read(rec)), rec.extra.get("link")
 
     pages: list[list] = []
     try:
-        for page in iter_pages(fetch, ARENA.url):
+        for page in iter_pages(fetch, first_url):
             pages.append(page)
     except (VersionListingError, json.JSONDecodeError) as exc:
-        # keep the pages read so far: a partial listing (the newest versions) is better
-        # than none; the failed page is in the status rows
         if statuses and statuses[-1].status != "failed" and statuses[-1].sha256:
             statuses[-1].status, statuses[-1].error = "failed", str(exc)
+    return pages
+
+
+def collect_arena_listing(fetcher: Fetcher):
+    """Snapshot every page of the arena commits listing (live) or read the stored pages
+    (offline), streams ``lmarena_history/commits-page-<n>``. Returns ``(status rows,
+    records, pages)`` (see :func:`commit_pages`)."""
+    statuses: list[RequestStatus] = []
+    records: list[SnapshotRecord] = []
+    pages = commit_pages(fetcher, ARENA, f"{ARENA.id}/commits", ARENA.url, statuses, records)
     return statuses, records, pages
 
 
@@ -111,8 +123,9 @@ def collect_livebench(fetcher: Fetcher):
     listings: dict[str, dict[str, list]] = {}
     for release in releases["release"]:
         for kind in FILE_KINDS:
-            pages = _file_commit_pages(fetcher, release_file(kind, release), statuses,
-                                       records)
+            file = release_file(kind, release)
+            pages = commit_pages(fetcher, LIVEBENCH, f"{LIVEBENCH.id}/commits/{file}",
+                                 LIVEBENCH_COMMITS_URL.format(file=file), statuses, records)
             listings.setdefault(release, {})[kind] = pages
     versions = livebench_versions(listings)
     return statuses + livebench_file_statuses(versions, fetcher), records, versions
@@ -134,32 +147,6 @@ def livebench_file_statuses(versions: pd.DataFrame, fetcher: Fetcher) -> list[Re
                 LIVEBENCH.id, rec.stream, livebench_file_url(file, sha), fetcher.mode,
                 "unchanged" if fetcher.live else "offline", rec))
     return rows
-
-
-def _file_commit_pages(fetcher: Fetcher, file: str, statuses: list, records: list
-                       ) -> list[list]:
-    """The pages of one release file's commits listing (stream
-    ``livebench/commits/<file>-page-<n>``); the pages read before a failure."""
-    def fetch(url: str):
-        n = sum(1 for s in statuses if s.stream.startswith(f"{LIVEBENCH.id}/commits/{file}"))
-        row, rec = fetcher.fetch(LIVEBENCH, f"{LIVEBENCH.id}/commits/{file}-page-{n + 1}",
-                                 url, expect="json_array_nonempty" if n == 0 else
-                                 "json_array")
-        statuses.append(row)
-        if rec is None:
-            raise VersionListingError(f"{LIVEBENCH.id}: commits of {file}, page {n + 1} "
-                                      f"({url}) unavailable: {row.error}")
-        records.append(rec)
-        return json.loads(fetcher.store.read(rec)), rec.extra.get("link")
-
-    pages: list[list] = []
-    try:
-        for page in iter_pages(fetch, LIVEBENCH_COMMITS_URL.format(file=file)):
-            pages.append(page)
-    except (VersionListingError, json.JSONDecodeError) as exc:
-        if statuses and statuses[-1].status != "failed" and statuses[-1].sha256:
-            statuses[-1].status, statuses[-1].error = "failed", str(exc)
-    return pages
 
 
 def fetch_release_file(fetcher: Fetcher, kind: str, file: str, sha: str):
