@@ -231,9 +231,15 @@ def _keep_verdicts(data_dir: Path) -> None:
     path.write_text(json.dumps(dict(zip(claims["claim_id"], claims["verdict"])), indent=1))
 
 
-def _table_or_exit(name: str) -> tuple[pd.DataFrame | None, Path]:
+def _table_or_exit(name: str, err) -> tuple[pd.DataFrame | None, Path]:
+    """The published table ``name`` and the data dir; None (after saying so on ``err``)
+    when it is not published yet."""
     data_dir = Path(env_data_dir())
-    return _read(data_dir / "published" / f"{name}.parquet"), data_dir
+    df = _read(data_dir / "published" / f"{name}.parquet")
+    if df is None:
+        err.print(f"ai-numbers: {data_dir}/published/{name}.parquet is not published; run "
+                  "`ai-numbers run` first", markup=False)
+    return df, data_dir
 
 
 @cli.command()
@@ -243,10 +249,8 @@ def _table_or_exit(name: str) -> tuple[pd.DataFrame | None, Path]:
 def claims(as_json: bool, fail_on_change: bool) -> int:
     """The claims of the article with their verdicts (article_claims.parquet)."""
     out, err = make_console(), make_console(stderr=True)
-    df, data_dir = _table_or_exit("article_claims")
+    df, data_dir = _table_or_exit("article_claims", err)
     if df is None:
-        err.print(f"ai-numbers: {data_dir}/published/article_claims.parquet is not "
-                  "published; run `ai-numbers run` first", markup=False)
         return EXIT_FAILED
     if as_json:
         cols = ["claim_id", "verdict", "claim", "claimed_value", "evidence_value",
@@ -272,10 +276,8 @@ def claims(as_json: bool, fail_on_change: bool) -> int:
 def sources(as_json: bool) -> int:
     """The last run's source requests (source_status.parquet), stale snapshots flagged."""
     out, err = make_console(), make_console(stderr=True)
-    df, data_dir = _table_or_exit("source_status")
+    df, data_dir = _table_or_exit("source_status", err)
     if df is None:
-        err.print(f"ai-numbers: {data_dir}/published/source_status.parquet is not "
-                  "published; run `ai-numbers run` first", markup=False)
         return EXIT_FAILED
     if as_json:
         df = df.assign(stale=stale_rows(df))
