@@ -24,15 +24,29 @@ def load_yaml(path: str | Path) -> dict:
     """
     path = Path(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise YamlFileError(f"{path}: not UTF-8 ({exc})") from exc
+    return load_yaml_text(text, str(path))
+
+
+def load_yaml_text(text: str, where: str, first_line: int = 1) -> dict:
+    """The mapping at the top of the YAML document ``text``, loaded safely (``yaml.safe_load``
+    only). ``where`` names the document in errors; ``first_line`` is the line of the
+    enclosing file where ``text`` starts (a card's front matter starts at line 2).
+
+    Raises:
+        YamlFileError: not YAML, a tag safe loading refuses (``!!python/object`` ...), or a
+            top level that is not a mapping (names ``where`` and, where known, the line).
+    """
+    try:
+        doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
+        line = f", line {mark.line + first_line}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise YamlFileError(f"{path}{where}: not safe YAML: {problem}") from exc
+        raise YamlFileError(f"{where}{line}: not safe YAML: {problem}") from exc
     if not isinstance(doc, dict):
-        raise YamlFileError(f"{path}: expected a mapping at the top, found "
+        raise YamlFileError(f"{where}: expected a mapping at the top, found "
                             f"{type(doc).__name__}")
     return doc

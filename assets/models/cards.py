@@ -46,7 +46,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from assets.models.benchmarks import benchmark_identity
-from assets.models.markdown import Cell, ModelCardError, RawTable, extract_tables
+from assets.models.markdown import (
+    Cell,
+    ModelCardError,
+    RawTable,
+    extract_tables,
+    split_front_matter,
+)
 from assets.models.tables import BENCHMARK_COLUMNS, BENCHMARK_KEY
 from assets.registry import match_model
 
@@ -193,13 +199,18 @@ def parse_model_card(
         (float64). Primary key :data:`BENCHMARK_KEY`. ``df.attrs["skipped_tables"]`` lists
         ``(table, reason)`` for tables that are not benchmark tables and
         ``df.attrs["skipped_rows"]`` the model-attribute rows; ``df.attrs["set_aside_rows"]``
-        lists ``(table, row source, reason)`` for rows not read (wrong number of cells).
+        lists ``(table, row source, reason)`` for rows not read (wrong number of cells);
+        ``df.attrs["front_matter"]`` is the card's YAML front matter (a dict, None when
+        absent or set aside) and ``df.attrs["front_matter_set_aside"]`` the reason a
+        malformed or unsafe one was set aside (None otherwise): it never stops the card's
+        tables from being read.
 
     Raises:
         ModelCardError: a value cell mixes text and numbers where scores are expected, a
             table's HTML is broken, or two cells share one primary key (names the cells).
     """
     evaluator, default_variant = _card_settings(source_document, evaluator, source_id)
+    front, text = split_front_matter(text, where=source_document)
     tables = extract_tables(text, where=source_document)
     rows: list[dict] = []
     skipped_tables: list[tuple[str, str]] = []
@@ -216,6 +227,8 @@ def parse_model_card(
     df.attrs["skipped_tables"] = skipped_tables
     df.attrs["skipped_rows"] = skipped_rows
     df.attrs["set_aside_rows"] = set_aside
+    df.attrs["front_matter"] = front.data if front else None
+    df.attrs["front_matter_set_aside"] = front.reason if front else None
     return df
 
 

@@ -2,7 +2,10 @@
 ``<table>`` blocks (lxml.html, ``rowspan``/``colspan`` expanded), in document order, each
 with its heading path and its grid of cleaned cells.
 
-Plain functions: text in, :class:`RawTable` out. Cell cleaning (rule 4 of
+Plain functions: text in, :class:`RawTable` out. A YAML front matter (``---`` on the first
+line, closed by ``---`` or ``...``) is split off first (:func:`split_front_matter`, safe
+loading only): a malformed one is set aside with its reason, never raised, and the tables
+below it are still read. Cell cleaning (rule 4 of
 :mod:`assets.models.cards`): whitespace collapsed, bold kept as a flag, footnote marks
 (``*``, ``†``, ``‡``, ``§``, superscripts, ``<sup>``) stripped into ``footnote``.
 """
@@ -142,6 +145,49 @@ def _flatten_nested_tables(td) -> None:
         span.text = " " + " ".join(t for t in texts if t) + " "
         span.tail = inner.tail
         inner.getparent().replace(inner, span)
+
+
+_FRONT_OPEN = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
+_FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """A card's YAML front matter: ``data`` (the mapping, None when set aside), ``reason``
+    (why it was set aside: not safe YAML, a language-specific tag, not a mapping, never
+    closed; None when read) and ``lines`` (how many lines of the card it spans)."""
+
+    data: dict | None
+    reason: str | None
+    lines: int
+
+
+def split_front_matter(text: str, where: str = "card") -> tuple[FrontMatter | None, str]:
+    """``(front matter or None, body)`` of a markdown document. The body keeps the
+    document's line numbers (the front matter's lines become blank), so the tables below
+    are read as before. A front matter that does not load (``yaml.safe_load`` only: a
+    ``!!python/object`` tag is refused, never constructed) or is never closed is returned
+    with its ``reason`` naming ``where`` and the line; it never raises."""
+    from pipelines.yamlfile import YamlFileError, load_yaml_text
+
+    opening = _FRONT_OPEN.match(text)
+    if not opening:
+        return None, text
+    closing = _FRONT_CLOSE.search(text, opening.end())
+    if closing is None:
+        return FrontMatter(None, f"{where}: front matter opened on line 1 is never closed "
+                                 "(read as markdown)", 0), text
+    yaml_text = text[opening.end():closing.start()]
+    end = closing.end() + (1 if text[closing.end():closing.end() + 1] == "\n" else 0)
+    n_lines = text.count("\n", 0, end)
+    body = "\n" * n_lines + text[end:]
+    if not yaml_text.strip():
+        return FrontMatter({}, None, n_lines), body
+    try:
+        data = load_yaml_text(yaml_text, f"{where}, front matter", first_line=2)
+    except YamlFileError as exc:
+        return FrontMatter(None, str(exc), n_lines), body
+    return FrontMatter(data, None, n_lines), body
 
 
 _PIPE = re.compile(r"(?<!\\)\|")
