@@ -33,6 +33,7 @@ from dagster import (
 from upath import UPath
 
 from pipelines.settings import env_data_dir
+from pipelines.mdtable import markdown_table
 from pipelines.snapshots import atomic_write, publish_file, temp_prefix
 from pipelines.tables import TableSpec, table
 
@@ -219,7 +220,7 @@ class ParquetIOManager(UPathIOManager):
 
     def get_metadata(self, context: OutputContext, obj: pd.DataFrame) -> dict:
         spec = table(context.asset_key.path[-1])
-        preview = obj.head(10).to_markdown(index=False) if len(obj) else "(no rows)"
+        preview = markdown_table(obj, max_rows=10)  # cells escaped: card text is hostile
         return {
             "dagster/row_count": len(obj),
             "dagster/column_schema": column_schema(spec),

@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.mdtable import markdown_table
 from pipelines.tables import TableSpec, registry
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "expectations"
@@ -79,12 +80,11 @@ class SuiteResult:
         return not self.critical_failed
 
     def summary_markdown(self) -> str:
-        """A markdown table of every expectation and its result, for check metadata."""
-        lines = ["| expectation | severity | result |", "|---|---|---|"]
-        for o in self.outcomes:
-            mark = "pass" if o.success else "**FAIL**"
-            lines.append(f"| {o.describe().replace('|', '/')} | {o.severity} | {mark} |")
-        return "\n".join(lines)
+        """A markdown table of every expectation and its result, for check metadata (cells
+        escaped: unexpected values come from the data)."""
+        return markdown_table(pd.DataFrame(
+            [(o.describe(), o.severity, "pass" if o.success else "FAIL")
+             for o in self.outcomes], columns=["expectation", "severity", "result"]))
 
 
 def suite_path(name: str) -> Path:

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
+import pandas as pd
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -35,6 +36,7 @@ from pipelines.fetching import (
     write_status,
 )
 from pipelines.http import HttpSource
+from pipelines.mdtable import markdown_table
 from pipelines.publish import published_table
 from pipelines.rejects import REJECTED_ROWS, read_rejected
 from pipelines.settings import PipelineSettings
@@ -97,11 +99,9 @@ def snapshot_asset(source: Source, collect: Collect):
         counts = {st: sum(s.status == st for s in statuses)
                   for st in ("fetched", "unchanged", "failed", "offline")}
         problems = [s for s in statuses if s.status == "failed" or s.sha256 is None]
-        table = "\n".join(
-            ["| stream | status | http | sha256 | error |", "|---|---|---|---|---|"]
-            + [f"| {s.stream} | {s.status} | {s.http_status or ''} | "
-               f"{(s.sha256 or '')[:12]} | {s.error or ''} |" for s in statuses]
-        )
+        table = markdown_table(pd.DataFrame(  # escaped: names and errors come from upstream
+            [(s.stream, s.status, s.http_status or "", (s.sha256 or "")[:12], s.error or "")
+             for s in statuses], columns=["stream", "status", "http", "sha256", "error"]))
         return MaterializeResult(
             data_version=DataVersion(_data_version(records)),
             metadata={

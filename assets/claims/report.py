@@ -88,8 +88,12 @@ def _url_index(inputs: ReportInputs) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _source(document: str, publisher: str, urls: dict, retrieved: dict) -> dict:
+    """A source as the template shows it; its URL is a link only when it is http(s) (a
+    ``javascript:`` or ``data:`` URL in a table is shown as text, never as a link)."""
     base = document.split(" (")[0]
     url = document if document.startswith("http") else urls.get(document) or urls.get(base)
+    if url and urlparse(url).scheme.lower() not in ("http", "https"):
+        url = None
     title = document
     if document.startswith("http"):
         p = urlparse(document)

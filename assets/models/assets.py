@@ -29,6 +29,7 @@ from assets.models.hub import (
 from assets.models.snapshots import collect_card, collect_hub
 from assets.registry import load_models, load_sources
 from pipelines.fetching import latest_snapshot_body
+from pipelines.mdtable import markdown_table
 from pipelines.publish import (
     empty_table,
     published_key,
@@ -84,6 +85,9 @@ def benchmark_results(context: AssetExecutionContext,
         for table, line, why in hit[0].attrs.get("set_aside_rows", []):
             context.log.warning(f"benchmark_results: {sid}, table {table!r}: row {line!r} "
                                 f"set aside: {why}")
+        if hit[0].attrs.get("front_matter_set_aside"):
+            context.log.warning(f"benchmark_results: {sid}: front matter set aside: "
+                                f"{hit[0].attrs['front_matter_set_aside']}")
         frames.append(hit[0])
         used.append(hit[1])
     if not frames:
@@ -100,8 +104,7 @@ def unmatched_model_names(benchmark_results: pd.DataFrame) -> AssetCheckResult:
     return AssetCheckResult(
         passed=names.empty, severity=AssetCheckSeverity.WARN,
         metadata={"unmatched": len(names),
-                  "names": MetadataValue.md(names.to_markdown(index=False) if len(names)
-                                            else "(none)")})
+                  "names": MetadataValue.md(markdown_table(names, empty="(none)"))})
 
 
 @published_table("hf_model_info", deps=[snapshot_key(HUB.id)])
