@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.http import HttpSource
+from pipelines.paths import confined
 from pipelines.settings import FETCHING_MODES
 from pipelines.snapshots import SnapshotRecord, SnapshotStore, atomic_write
 from pipelines.tables import INT32, INT64, STR, TIMESTAMP, Column, TableSpec, register
@@ -300,8 +301,10 @@ def latest_snapshot_body(store: SnapshotStore,
 
 def write_status(status_dir: Path, name: str, rows: list[RequestStatus]) -> None:
     """Replace ``<status_dir>/<name>.json`` with this run's rows; ``name`` is a source id, or
-    ``<source id>/<part>`` for requests made by a partition run."""
-    atomic_write(status_dir / f"{name}.json",
+    ``<source id>/<part>`` for requests made by a partition run (each part a folder or file
+    name made safe by :func:`pipelines.paths.confined`: a version named by upstream never
+    leaves ``status_dir``)."""
+    atomic_write(confined(status_dir, f"{name}.json"),
                  json.dumps([asdict(r) for r in rows], indent=2).encode())
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dagster import DynamicPartitionsDefinition
 
+from pipelines.paths import partition_folder
 from pipelines.tables import table
 
 
@@ -23,8 +24,8 @@ class PartitionedHistory:
     def partition_path(self, data_dir: Path, key: str) -> Path:
         """Where the Parquet IO manager writes partition ``key`` of the table."""
         column = table(self.table).partition_column
-        return (data_dir / "published" / "history" / self.table / f"{column}={key}"
-                / "part-0.parquet")
+        return (data_dir / "published" / "history" / self.table
+                / partition_folder(column, key) / "part-0.parquet")
 
     def missing(self, data_dir: Path, versions: list[str]) -> list[str]:
         """Versions whose partition file does not exist yet, oldest first."""

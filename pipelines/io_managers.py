@@ -32,8 +32,9 @@ from dagster import (
 )
 from upath import UPath
 
-from pipelines.settings import env_data_dir
 from pipelines.mdtable import markdown_table
+from pipelines.paths import partition_folder
+from pipelines.settings import env_data_dir
 from pipelines.snapshots import atomic_write, publish_file, temp_prefix
 from pipelines.tables import TableSpec, table
 
@@ -180,9 +181,11 @@ class ParquetIOManager(UPathIOManager):
         return UPath(layer, name)
 
     def get_path_for_partition(self, context, path: UPath, partition: str) -> UPath:
-        """``<partition_column>=<key>/part-0`` under the table's history folder (hive)."""
+        """``<partition_column>=<key>/part-0`` under the table's history folder (hive), the
+        key encoded by :func:`pipelines.paths.partition_folder` (one folder, never
+        outside the table's)."""
         column = table(context.asset_key.path[-1]).partition_column
-        return self.make_safe_partition_path(path, f"{column}={partition}") / "part-0"
+        return path / partition_folder(column, partition) / "part-0"
 
     def handle_output(self, context: OutputContext, obj) -> None:
         """Write ``obj`` (a DataFrame), or for :class:`KeepLastGood` write nothing and mark

@@ -8,15 +8,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import tempfile
 import warnings
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-#: Characters never used in a folder name: C0/C1 control characters and DEL.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+from pipelines.paths import confined
+
 
 
 @dataclass
@@ -64,15 +63,10 @@ class SnapshotStore:
         Raises:
             ValueError: a stream with no usable part (names the stream).
         """
-        parts = [_CONTROL.sub("_", part).replace("\\", "_").replace("..", "_")
-                 for part in stream.split("/")]
-        parts = [p for p in parts if p.strip() not in ("", ".")]
-        if not parts:
-            raise ValueError(f"snapshot stream {stream!r} names no folder")
-        path = self.root.joinpath(*parts)
-        if not path.resolve().is_relative_to(self.root.resolve()):
-            raise ValueError(f"snapshot stream {stream!r} leaves the snapshot folder")
-        return path
+        try:
+            return confined(self.root, stream)
+        except ValueError as exc:
+            raise ValueError(f"snapshot stream {exc}") from None
 
     def records(self, stream: str) -> list[SnapshotRecord]:
         """Every record of ``stream``, oldest first (by ``retrieved_at``)."""
