@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 from dagster import AssetKey, MaterializeResult, MetadataValue, asset
 
 from pipelines.fetching import Source
+from pipelines.runlock import publish_lock
 from pipelines.settings import PipelineSettings
 from pipelines.snapshots import atomic_write
 from pipelines.tables import TableSpec, registry
@@ -113,11 +114,21 @@ def write_datapackage(published_dir: Path,
                       sources: Mapping[str, Source]) -> tuple[Path, dict]:
     """Write ``published_dir/datapackage.json`` atomically and return its path and descriptor.
 
-    The descriptor is checked by loading it with ``frictionless.Package`` first.
+    The descriptor is checked by loading it with ``frictionless.Package`` first. The files
+    are hashed and the catalog written under :func:`pipelines.runlock.publish_lock` (of the
+    data dir above ``published_dir``), so a run publishing beside this one cannot replace
+    a table between its hash and the catalog's write.
 
     Raises:
         frictionless.FrictionlessException: the descriptor is not a valid Data Package.
+        pipelines.runlock.RunLocked: another run kept the publish lock too long.
     """
+    with publish_lock(published_dir.parent):
+        return _write_datapackage(published_dir, sources)
+
+
+def _write_datapackage(published_dir: Path,
+                       sources: Mapping[str, Source]) -> tuple[Path, dict]:
     descriptor = build_datapackage(published_dir, sources)
     from frictionless import (
         Package,  # here, not at module level: 0.1 s off loading defs

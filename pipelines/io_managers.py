@@ -34,6 +34,7 @@ from upath import UPath
 
 from pipelines.mdtable import markdown_table
 from pipelines.paths import partition_folder
+from pipelines.runlock import publish_lock
 from pipelines.settings import env_data_dir
 from pipelines.snapshots import atomic_write, publish_file, temp_prefix
 from pipelines.tables import TableSpec, table
@@ -104,7 +105,15 @@ def migrate_partitions(data_dir: Path, spec: TableSpec) -> list[Path]:
     Raises:
         SchemaError: a column cannot be cast to its new type or a non-nullable column added
             since has no value (names the file); that file is left as it was.
+        pipelines.runlock.RunLocked: another run kept :func:`~pipelines.runlock.publish_lock`
+            too long.
     """
+    with publish_lock(data_dir):  # a run beside this one may be writing a partition
+        return _migrate_partitions(Path(data_dir), spec)
+
+
+def _migrate_partitions(data_dir: Path, spec: TableSpec) -> list[Path]:
+    """:func:`migrate_partitions` without the lock."""
     from pipelines.tables import SchemaError
 
     folder = Path(data_dir) / "published" / "history" / spec.name
@@ -189,7 +198,13 @@ class ParquetIOManager(UPathIOManager):
 
     def handle_output(self, context: OutputContext, obj) -> None:
         """Write ``obj`` (a DataFrame), or for :class:`KeepLastGood` write nothing and mark
-        the table stale; a DataFrame built from a stale input keeps the mark."""
+        the table stale; a DataFrame built from a stale input keeps the mark. Holds
+        :func:`pipelines.runlock.publish_lock` while writing (runs launched by the daemon
+        or the UI may publish at the same time)."""
+        with publish_lock(Path(str(self._base_path))):
+            self._handle_output(context, obj)
+
+    def _handle_output(self, context: OutputContext, obj) -> None:
         marker = stale_marker(Path(str(self._base_path)), context.asset_key.path[-1])
         if isinstance(obj, KeepLastGood):
             atomic_write(marker, json.dumps({"reason": obj.reason}).encode())

@@ -8,6 +8,14 @@ hour), then refuses with :class:`RunLocked`. Published files and snapshots are w
 a temporary file and renamed (:func:`pipelines.snapshots.atomic_write`), so a killed run
 leaves each file old or new; its temporary files (``.<name>.<pid>.*.tmp``) are removed by
 the next update once their writer is gone (:func:`sweep_temporary_files`).
+
+Runs launched by the Dagster daemon or UI (the jobs of ``pipelines.definitions``) do not
+pass through ``update_all`` and so never take the update lock: two of them, or one beside
+``ai-numbers run``, may run at once. Every step that writes into ``published/`` therefore
+holds :func:`publish_lock` (``<data_dir>/.publish.lock``) while it writes: a table and its
+stale marker (the Parquet IO manager), a history migration, the catalog (which hashes the
+files it describes), the report and its charts. Each writer's files are then a whole set
+from one run, and the catalog describes the files as they are when it is written.
 """
 from __future__ import annotations
 
@@ -22,6 +30,7 @@ from filelock import FileLock, Timeout
 from pipelines.settings import env_lock_wait_seconds
 
 LOCK_FILE = ".run.lock"
+PUBLISH_LOCK_FILE = ".publish.lock"
 #: Default longest wait for another update's lock, in seconds.
 LOCK_WAIT_SECONDS = 3600.0
 #: Temporary file of an atomic write: ``.<name>.<writer pid>.<random>.tmp``.
@@ -61,6 +70,33 @@ def run_lock(data_dir: str | Path, timeout: float | None = None,
                             "start") from None
     try:
         sweep_temporary_files(data_dir)
+        yield path
+    finally:
+        lock.release()
+
+
+@contextmanager
+def publish_lock(data_dir: str | Path, timeout: float | None = None) -> Iterator[Path]:
+    """Hold ``<data_dir>/.publish.lock`` (an OS file lock, released by the kernel when its
+    holder dies) inside the block: one writer into ``published/`` at a time, across
+    processes and runs. Re-entrant within a process (one lock object per file). ``timeout``
+    (seconds; default ``AI_NUMBERS_LOCK_WAIT_SECONDS``, else :data:`LOCK_WAIT_SECONDS`)
+    bounds the wait. Yields the lock file's path.
+
+    Raises:
+        RunLocked: another writer held the lock longer than ``timeout`` (names the file).
+    """
+    path = Path(data_dir) / PUBLISH_LOCK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wait = timeout if timeout is not None else (env_lock_wait_seconds() or LOCK_WAIT_SECONDS)
+    lock = FileLock(str(path.resolve()), is_singleton=True)
+    try:
+        lock.acquire(timeout=wait)
+    except Timeout:
+        raise RunLocked(f"another run kept writing into {Path(data_dir) / 'published'} "
+                        f"(lock {path}) for more than {wait:g} s "
+                        "(AI_NUMBERS_LOCK_WAIT_SECONDS); nothing was written") from None
+    try:
         yield path
     finally:
         lock.release()

@@ -32,6 +32,7 @@ from assets.leaderboards.history import (
     read_arena_history,
 )
 from pipelines.publish import published_key, published_tables
+from pipelines.runlock import publish_lock
 from pipelines.settings import PipelineSettings
 
 #: Published tables the claim rules read (every non-claims table built by the pipeline).
@@ -126,8 +127,9 @@ def claims_report(context: AssetExecutionContext, settings: PipelineSettings,
     previous = previous_report_verdicts(context.instance)
     inputs = ReportInputs(arena_history=read_arena_history(data_dir),
                           previous_verdicts=previous, **tables)
-    written = build_report(article_claims, claim_evidence, data_dir / "published" / "report",
-                           inputs)
+    with publish_lock(data_dir):  # the page and its charts, one run's set at a time
+        written = build_report(article_claims, claim_evidence,
+                               data_dir / "published" / "report", inputs)
     counts = article_claims["verdict"].value_counts().to_dict()
     changes = verdict_changes(article_claims, previous)
     return MaterializeResult(metadata={
