@@ -183,3 +183,37 @@ def test_tokens_are_in_no_file_event_or_output(two_live_runs):
                 for entry in instance.all_logs(record.dagster_run.run_id):
                     text = repr(entry)
                     assert HF_MARKER not in text and GH_MARKER not in text
+
+
+# --- two runs at once launched as the daemon or UI launches them (no update lock) ---------
+
+def test_two_daemon_style_runs_at_once_corrupt_nothing(tmp_path, upstream_replay):
+    """Two ``refresh`` runs started at once on one SQLite instance and one data dir, each
+    in its own process and not through ``ai-numbers run`` (so neither takes the update
+    lock): they overlap, and the publish lock and atomic writes leave every file whole,
+    the catalog describing the files as they are, and the snapshot store intact."""
+    from tests.helpers.concurrent_runs import (
+        data_dir_problems,
+        run_env,
+        run_ids,
+        run_spans,
+        two_runs_at_once,
+    )
+
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(PROJECT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    DagsterInstance.from_config(str(home)).dispose()  # storage created before both start
+    data = tmp_path / "data"
+    outputs = two_runs_at_once("refresh", run_env(home, data, upstream_replay.url),
+                               tmp_path)
+    for name, (code, text) in outputs.items():
+        assert code == 0, f"run {name}: {text[-3000:]}"
+    ids = run_ids(outputs)
+    assert len(set(ids)) == 2
+    with DagsterInstance.from_config(str(home)) as instance:
+        (a0, a1), (b0, b1) = run_spans(instance, ids)
+        assert {instance.get_run_by_id(i).status.value for i in ids} == {"SUCCESS"}
+    assert a0 < b1 and b0 < a1, "the two runs did not overlap: the test proves nothing"
+    assert data_dir_problems(data) == []
+    assert (data / ".publish.lock").exists() and not (data / ".run.lock").exists()
