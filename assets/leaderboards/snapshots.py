@@ -123,18 +123,18 @@ def removed_stream(sha: str) -> str:
 def newest_deleted(fetcher: Fetcher, path: str, pages: list[list]):
     """The newest commit of ``path``'s listing when it deletes the file, else None.
 
-    Deleting: the listing's ``files`` say ``removed``, or a ``removed/<sha>`` record is
-    stored, or (live, the file at that commit not stored yet) the file answers 404 there,
-    which is then recorded as ``lmarena_history/removed/<sha>`` (a small JSON body: path,
-    sha, URL, HTTP status), so offline reads know it. Any other answer is kept as that
-    version's CSV snapshot (its partition run reuses it)."""
+    Deleting: the listing's ``files`` say ``removed``; else, when the file at that commit is
+    not stored: live, the file answers 404 there (asked on every live run until it answers,
+    so a passing 404 heals), recorded as ``lmarena_history/removed/<sha>`` (a small JSON
+    body: path, sha, URL, HTTP status); offline, such a record is stored. Any other answer
+    is kept as that version's CSV snapshot (its partition run reuses it)."""
     newest = arena_listing.newest_commit(pages, path) if pages else None
     if newest is None or newest.removed:
         return newest
-    if fetcher.store.latest(removed_stream(newest.sha)) is not None:
-        return newest
-    if not fetcher.live or fetcher.store.latest(arena_stream(newest.sha, path)) is not None:
+    if fetcher.store.latest(arena_stream(newest.sha, path)) is not None:
         return None
+    if not fetcher.live:
+        return newest if fetcher.store.latest(removed_stream(newest.sha)) else None
     url = arena.arena_csv_url(ARENA.file_url, newest.sha, path)
     status, rec = fetcher.fetch(ARENA, arena_stream(newest.sha, path), url, refetch=False,
                                 expect="csv")
