@@ -3,8 +3,8 @@
 - LMArena: every page of the commits listing of the tracked CSV
   (``lmarena_history/commits-page-<n>``), following ``Link: rel="next"``, and of its
   successors once it is deleted; the CSV of each version is fetched by its partition run
-  (pinned to a commit, so fetched once), the newest one at discovery (to tell a deleting
-  commit: its file answers 404).
+  (pinned to a commit, so fetched once); discovery asks for the newest one while it is not
+  stored (to tell a deleting commit: its file answers 404).
 - LiveBench: the ``public/`` contents listing and the commits listing of every release's
   table and categories file; the file at each commit is fetched by its partition run.
 """
@@ -127,7 +127,8 @@ def newest_deleted(fetcher: Fetcher, path: str, pages: list[list]):
     not stored: live, the file answers 404 there (asked on every live run until it answers,
     so a passing 404 heals), recorded as ``lmarena_history/removed/<sha>`` (a small JSON
     body: path, sha, URL, HTTP status); offline, such a record is stored. Any other answer
-    is kept as that version's CSV snapshot (its partition run reuses it)."""
+    is left alone: the version's partition run fetches and records the file (so its
+    ``source_status`` row says ``fetched`` where it was)."""
     newest = arena_listing.newest_commit(pages, path) if pages else None
     if newest is None or newest.removed:
         return newest
@@ -136,9 +137,7 @@ def newest_deleted(fetcher: Fetcher, path: str, pages: list[list]):
     if not fetcher.live:
         return newest if fetcher.store.latest(removed_stream(newest.sha)) else None
     url = arena.arena_csv_url(ARENA.file_url, newest.sha, path)
-    status, rec = fetcher.fetch(ARENA, arena_stream(newest.sha, path), url, refetch=False,
-                                expect="csv")
-    if rec is not None or status.http_status != 404:
+    if fetcher.http.get(url).http_status != 404:   # the body is fetched by its partition
         return None
     body = json.dumps({"path": path, "sha": newest.sha, "url": url, "http_status": 404},
                       sort_keys=True).encode()
