@@ -24,16 +24,23 @@ partitions and publish, without the daemon. With the daemon, ``daily_refresh`` r
 ``refresh`` and ``arena_versions_sensor`` adds and materializes new arena versions.
 """
 from dagster import (
+    AssetKey,
     AssetSelection,
+    DagsterRunStatus,
     DefaultScheduleStatus,
     Definitions,
+    RunStatusSensorContext,
     ScheduleDefinition,
+    SensorResult,
+    SkipReason,
     define_asset_job,
     multiprocess_executor,
+    run_status_sensor,
 )
 
 from assets.claims import assets as claims
 from assets.leaderboards import assets as leaderboards
+from assets.leaderboards.snapshots import stored_arena_versions, stored_livebench_versions
 from assets.leaderboards.tables import ARENA_SOURCE, LIVEBENCH_SOURCE
 from assets.models import assets as models
 from assets.patents import assets as patents
@@ -43,7 +50,7 @@ from pipelines.catalog import datapackage_asset
 from pipelines.history import PartitionedHistory
 from pipelines.http import HttpSource
 from pipelines.io_managers import ParquetIOManagerFactory
-from pipelines.settings import PipelineSettings
+from pipelines.settings import PipelineSettings, env_live_refresh
 from pipelines.snapshot_assets import rejected_rows_asset, source_status_asset
 
 #: Each domain's definitions (``assets/<domain>/assets.py``), merged below (Dagster allows
@@ -126,20 +133,58 @@ refresh_job = _job(
     "Fetch every registered source (live), then materialize every unpartitioned asset; arena "
     "versions follow through arena_versions_sensor.", config=LIVE)
 
+#: Schedules and sensors start RUNNING only where ``AI_NUMBERS_LIVE_REFRESH=1``.
+LIVE_REFRESH = env_live_refresh()
 daily_refresh = ScheduleDefinition(
     name="daily_refresh",
     job=refresh_job,
     cron_schedule="17 5 * * *",
     execution_timezone="UTC",
-    default_status=DefaultScheduleStatus.RUNNING,
-    description="Daily live refresh of every source (only fires while the daemon runs).",
+    default_status=(DefaultScheduleStatus.RUNNING if LIVE_REFRESH
+                    else DefaultScheduleStatus.STOPPED),
+    description="Daily live refresh of every source (only fires while the daemon runs); "
+                "histories_after_refresh then completes the partitioned histories.",
 )
+
+
+@run_status_sensor(
+    run_status=DagsterRunStatus.SUCCESS,
+    name="histories_after_refresh",
+    monitored_jobs=[refresh_job],
+    request_jobs=[arena_partitions_job, livebench_partitions_job],
+    default_status=leaderboards.LIVE_STATUS,
+    description="After each successful refresh run (the daily schedule's), adds the versions "
+                "it listed as partition keys and requests a run for every arena and LiveBench "
+                "version without a materialized partition (a bounded number per history).",
+)
+def histories_after_refresh(context: RunStatusSensorContext, settings: PipelineSettings):
+    """The daily schedule's cover of the partitioned histories: from the listings the
+    refresh run just stored (no request here), each history's
+    :func:`assets.leaderboards.assets.missing_partition_requests`, run keys tied to the
+    refresh run (so a version that failed is asked for again after the next refresh)."""
+    store = settings.snapshots()
+    stored = {"arena_partitions": stored_arena_versions, "livebench_partitions":
+              stored_livebench_versions}
+    runs, adds = [], []
+    for history in HISTORIES:
+        versions = set(stored[history.job](store)[history.version_column])
+        result = leaderboards.missing_partition_requests(
+            context.instance, history.partitions_def, AssetKey(["published", history.table]),
+            versions, None, history.table, job_name=history.job,
+            run_key_suffix=f"after-{context.dagster_run.run_id}")
+        if isinstance(result, SensorResult):
+            runs += result.run_requests
+            adds += result.dynamic_partitions_requests
+    if not runs and not adds:
+        return SkipReason("every version of the partitioned histories is materialized")
+    return SensorResult(run_requests=runs, dynamic_partitions_requests=adds)
 
 defs = Definitions.merge(*DOMAINS, Definitions(
     assets=[source_status, rejected_rows, datapackage],
     jobs=[discover_job, arena_partitions_job, livebench_partitions_job, publish_job, main_job,
           refresh_job],
     schedules=[daily_refresh],
+    sensors=[histories_after_refresh],
     resources={
         "settings": PipelineSettings(),
         "http": HttpSource(),

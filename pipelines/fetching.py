@@ -45,7 +45,11 @@ class Source:
     ``kind`` says how its URLs are found: ``file`` (one URL), ``hf_model_info`` (one URL per
     registry model with a Hub repo), ``github_commits`` / ``github_contents`` (listings
     whose files are discovered). ``expect`` is the body kind of :data:`BODY_KINDS` a
-    response must have; ``file_url`` the URL template of a listed file (``{sha}``).
+    response must have; ``file_url`` the URL template of a listed file (``{sha}``, and
+    ``{file}`` for a source with several files). A ``github_commits`` source follows the
+    history of one file, ``path``, and after its deletion the ``successors`` (paths of the
+    same repository, in order), each listed by ``commits_url`` (``{file}``); a
+    ``github_contents`` source lists the history of each of its files by ``commits_url``.
     """
 
     id: str
@@ -58,6 +62,12 @@ class Source:
     citation: str
     expect: str | None = None
     file_url: str | None = None
+    commits_url: str | None = None
+    path: str | None = None
+    successors: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "successors", tuple(self.successors or ()))
 
 
 @dataclass
@@ -341,7 +351,8 @@ SOURCE_STATUS, = register(TableSpec(
     title="Upstream source requests of the last run",
     description=(
         "One row per source request of the last run: mode, outcome (fetched, unchanged, "
-        "failed, offline), HTTP status, the snapshot in use and any error."
+        "failed, offline; discontinued: a tracked file deleted upstream), HTTP status, the "
+        "snapshot in use and any error."
     ),
     group="sources",
     primary_key=("source_id", "stream"),
@@ -352,7 +363,9 @@ SOURCE_STATUS, = register(TableSpec(
                nullable=False),
         Column("url", STR, "Upstream URL (before any mirror rewrite)", nullable=False),
         Column("mode", STR, "auto, offline or live", nullable=False),
-        Column("status", STR, "fetched, unchanged, failed or offline", nullable=False),
+        Column("status", STR, "fetched, unchanged, failed, offline, or discontinued (a "
+               "tracked file deleted upstream: the deleting commit and its date in error)",
+               nullable=False),
         Column("http_status", INT32, "Last HTTP status (null offline or on a network error)"),
         Column("sha256", STR, "sha256 of the snapshot in use (null when none)"),
         Column("bytes", INT64, "Size of the snapshot in use", unit="bytes"),

@@ -55,6 +55,42 @@ def env_mirror() -> str | None:
     return value
 
 
+def env_live_refresh() -> bool:
+    """``AI_NUMBERS_LIVE_REFRESH``: ``1`` (or ``true``/``yes``/``on``) when this instance is
+    set up for live refresh, so its schedule and sensors start RUNNING under ``make ui``;
+    unset or ``0`` (the default): they are STOPPED until turned on.
+
+    Raises:
+        SettingsError: any other value.
+    """
+    value = (os.environ.get("AI_NUMBERS_LIVE_REFRESH") or "0").strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise SettingsError(f"AI_NUMBERS_LIVE_REFRESH={value!r}: expected 1 or 0")
+
+
+def env_sensor_timeout() -> float:
+    """``AI_NUMBERS_SENSOR_TIMEOUT_SECONDS`` (default 5): connect and read timeout of each
+    listing request a sensor tick makes (no retry), so a tick ends well inside Dagster's
+    sensor deadline (60 s) even when a host hangs (it is then not asked again, see
+    :class:`pipelines.http.HttpSource`).
+
+    Raises:
+        SettingsError: not a number in (0, 30].
+    """
+    raw = (os.environ.get("AI_NUMBERS_SENSOR_TIMEOUT_SECONDS") or "5").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 30:
+        raise SettingsError(f"AI_NUMBERS_SENSOR_TIMEOUT_SECONDS={raw!r}: expected a number "
+                            "of seconds in (0, 30]")
+    return value
+
+
 
 class PipelineSettings(ConfigurableResource):
     """Run settings: ``mode`` (auto/offline/live) and ``data_dir``; empty means "from the

@@ -11,7 +11,9 @@ greater than 1 answers ``[]``. Every body has an ``ETag`` (sha256 of the body) a
 ``If-None-Match`` answers 304. A URL without a row answers 404.
 
 For fault tests, :class:`ReplayServer` also takes scripted responses: ``script[path]`` is a
-list of ``(status, headers, body)`` served, in order, before the index is consulted.
+list of ``(status, headers, body)`` served, in order, before the index is consulted; and
+replaced bodies: ``files[path]`` (any query) or ``files["path?name=value"]`` (only requests
+with those query parameters; checked first) is ``(body, content type)``.
 """
 from __future__ import annotations
 
@@ -100,6 +102,11 @@ class ReplayServer:
         return f"http://{host}:{port}"
 
     def _resolve(self, path: str, query: dict) -> tuple[bytes, str] | None:
+        for key, answer in self.files.items():       # "/path?name=value": that query only
+            key_path, _, key_query = key.partition("?")
+            if key_query and key_path == path and all(
+                    query.get(k) == v for k, v in parse_qsl(key_query)):
+                return answer
         if path in self.files:
             return self.files[path]
         if self.index is None:

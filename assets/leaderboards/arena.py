@@ -9,12 +9,12 @@ it changed; repository MPL-2.0, data LMArena's), listed by the GitHub commits AP
 
 Decisions, stated once:
 
-- **Version key.** The UTC date of the commit (``YYYY-MM-DD``, the partition key). Of
-  several commits on one date the one committed LAST wins (the leaderboard at the end of
-  that day); the others are listed in ``superseded_shas``. Equal commit times: the first
-  listed (newest) wins.
-- **Layouts.** Every known header of ``lmsys.csv`` is written out in :data:`ARENA_LAYOUTS`
-  and matched exactly (names and order); anything else raises :class:`UnknownLayoutError`.
+- **Versions** (the partition keys: the leaderboard's stated date, else the commit date;
+  deleted files; successor paths): :mod:`assets.leaderboards.arena_listing`.
+- **Layouts.** Every known header is written out in :data:`ARENA_LAYOUTS`, and
+  :data:`FILE_LAYOUTS` says which layouts each file of the repository may have; a header
+  is matched exactly (names and order) against the layouts of its file only, anything else
+  raises :class:`UnknownLayoutError` (never guessed).
 - **One row per model per version**, keyed by the name as printed (``model_name_raw``):
   variants (``...-bf16`` / ``...-fp8``) are separate rows even when they share a registry
   ``model_id``. A name printed twice with identical fields is kept once; with different
@@ -33,12 +33,16 @@ from datetime import date
 
 import pandas as pd
 
-from assets.leaderboards.github import LeaderboardError, VersionListingError, as_date
+from assets.leaderboards.arena_listing import (  # noqa: F401  (re-exported)
+    TRACKED_PATH,
+    arena_csv_url,
+    arena_versions,
+)
+from assets.leaderboards.github import LeaderboardError, as_date
 from assets.leaderboards.tables import (
     ARENA_RANK_CHANGES,
     ARENA_SCORES,
     ARENA_SCORES_LATEST,
-    ARENA_VERSIONS,
     with_spec_dtypes,
 )
 from assets.registry import match_model
@@ -54,11 +58,23 @@ ARENA_LAYOUTS: dict[str, tuple[str, ...]] = {
     "stylectrl_2024_10": ("rank", "rank_stylectrl", "model", "arena_score", "95_pct_ci",
                           "votes", "organization", "license", "knowledge_cutoff", "url"),
 }
+ARENA_LAYOUTS["text_2025_08"] = ARENA_LAYOUTS["stylectrl_2024_10"]
+#: The layouts each file of the repository may have, oldest first. ``csv/lmarena_text.csv``
+#: (the successor, from August 2025): the header of the stored versions seen
+#: (``rank,rank_stylectrl,model,arena_score,95_pct_ci,votes,organization,license,
+#: knowledge_cutoff,url``, the names of ``stylectrl_2024_10``) is verified; that the values
+#: mean what they meant in ``lmsys.csv`` is ASSUMED (SOURCES.md says the data moved "to
+#: another file with other meanings", e.g. LMArena made style control its default view in
+#: 2025, so ``arena_score`` there may be the style-controlled score): its own layout name
+#: keeps those versions apart, and a new header fails rather than being guessed.
+FILE_LAYOUTS: dict[str, tuple[str, ...]] = {
+    "csv/lmsys.csv": ("elo_2024_06", "score_2024_07", "stylectrl_2024_10"),
+    "csv/lmarena_text.csv": ("text_2025_08",),
+}
 #: Column of each layout that holds the arena score.
 _SCORE_COLUMN = {"elo_2024_06": "arena_elo", "score_2024_07": "arena_score",
-                 "stylectrl_2024_10": "arena_score"}
+                 "stylectrl_2024_10": "arena_score", "text_2025_08": "arena_score"}
 
-_SHA_RE = re.compile(r"^[0-9a-f]{7,40}$")
 _CI_RE = re.compile(r"^\+\s*(\d+(?:\.\d+)?)\s*/\s*-\s*(\d+(?:\.\d+)?)$")
 _CUTOFF_RE = re.compile(r"^(\d{4})/(\d{1,2})$")
 _INT_RE = re.compile(r"^\d+$")
@@ -81,143 +97,68 @@ class ComparisonUnavailable(LookupError):
     on that version. The message says which (usable as a claim's explanation)."""
 
 
-# --- Versions (GitHub commits listing) -----------------------------------------------
-
-def arena_csv_url(file_url: str, sha: str) -> str:
-    """The URL of the tracked file at commit ``sha`` (7-40 lowercase hex digits):
-    ``file_url`` (sources.yaml ``file_url``, with ``{sha}``) formatted with it.
-
-    Raises:
-        ValueError: ``sha`` is not a hex commit id.
-    """
-    if not isinstance(sha, str) or not _SHA_RE.match(sha):
-        raise ValueError(f"arena version: {sha!r} is not a git commit sha")
-    return file_url.format(sha=sha)
-
-
-def arena_versions(commit_pages: list[list[dict]]) -> pd.DataFrame:
-    """One row per arena version (partition) from the pages of the commits listing.
-
-    ``commit_pages``: the decoded JSON pages of
-    ``GET /repos/fboulnois/llm-leaderboard-csv/commits?path=csv/lmsys.csv`` in the order they
-    were fetched (each a list of commit objects with ``sha`` and ``commit.committer.date``;
-    ``commit.author.date`` is used when the committer date is absent). An empty page ends the
-    listing; a sha listed twice (a commit landing while paging) counts once.
-
-    Returns the columns of the ``arena_versions`` spec: ``version`` (str ``YYYY-MM-DD``, the
-    UTC date of the commit; the partition key), ``sha`` (str), ``committed_at``
-    (``datetime64[s, UTC]``), ``superseded_shas`` (str, ``;``-joined shas of other commits on
-    the same date, dropped because a LATER commit that day wins; ``""`` when none), sorted
-    by ``version`` ascending, one row per date.
-
-    Raises:
-        VersionListingError: a page is not a list, or a commit has no sha or no parsable date
-        (names the page and position).
-    """
-    by_date: dict[str, list[tuple[str, pd.Timestamp, int]]] = {}
-    for position, (sha, committed) in enumerate(_listed_commits(commit_pages)):
-        by_date.setdefault(committed.strftime("%Y-%m-%d"), []).append(
-            (sha, committed, position))
-    rows = []
-    for version in sorted(by_date):
-        # Latest commit time wins; on equal times the earlier-listed (newer) one wins.
-        group = sorted(by_date[version], key=lambda r: (-r[1].value, r[2]))
-        (sha, committed, _), dropped = group[0], group[1:]
-        rows.append({"version": version, "sha": sha, "committed_at": committed,
-                     "superseded_shas": ";".join(r[0] for r in dropped)})
-    out = pd.DataFrame(rows, columns=ARENA_VERSIONS.column_names)
-    out["committed_at"] = pd.to_datetime(out["committed_at"], utc=True)
-    return with_spec_dtypes(out, ARENA_VERSIONS).reset_index(drop=True)
-
-
-def _listed_commits(commit_pages: list[list[dict]]) -> Iterator[tuple[str, pd.Timestamp]]:
-    """``(sha, UTC commit time)`` of each commit of the listing, in listing order, each sha
-    once, up to the first empty page."""
-    seen: set[str] = set()
-    for page_no, page in enumerate(commit_pages, start=1):
-        if not isinstance(page, list):
-            raise VersionListingError(
-                f"arena commits listing, page {page_no}: expected a JSON array, got "
-                f"{type(page).__name__}"
-            )
-        if not page:
-            return
-        for i, entry in enumerate(page):
-            sha, committed = _commit_of(entry, f"arena commits listing, page {page_no}, "
-                                               f"entry {i}")
-            if sha not in seen:
-                seen.add(sha)
-                yield sha, committed
-
-
-def _commit_of(entry, where: str) -> tuple[str, pd.Timestamp]:
-    """The sha and UTC commit time of one commit object of the listing."""
-    sha = entry.get("sha") if isinstance(entry, dict) else None
-    if not isinstance(sha, str) or not _SHA_RE.match(sha):
-        raise VersionListingError(f"{where}: no valid 'sha' ({sha!r})")
-    commit = entry.get("commit") or {}
-    stamp = ((commit.get("committer") or {}).get("date")
-             or (commit.get("author") or {}).get("date"))
-    try:
-        committed = pd.Timestamp(stamp)
-        if pd.isna(committed):
-            raise ValueError("empty")
-        committed = (committed.tz_localize("UTC") if committed.tzinfo is None
-                     else committed.tz_convert("UTC"))
-    except (ValueError, TypeError) as exc:
-        raise VersionListingError(
-            f"{where} (sha {sha}): no parsable commit date ({stamp!r}): {exc}") from exc
-    return sha, committed
-
-
 # --- Arena CSV -----------------------------------------------------------------------
 
-def detect_arena_layout(columns: Iterable[str], version: str = "?") -> str:
-    """The name of the :data:`ARENA_LAYOUTS` entry whose column list equals ``columns``.
+def detect_arena_layout(columns: Iterable[str], version: str = "?",
+                        path: str = TRACKED_PATH) -> str:
+    """The name of the layout of ``path`` (:data:`FILE_LAYOUTS`) whose column list
+    (:data:`ARENA_LAYOUTS`) equals ``columns``.
 
     Raises:
-        UnknownLayoutError: naming the version, the columns found and every expected layout.
+        UnknownLayoutError: ``path`` has no known layouts, or none matches; names the
+        version, the file, the columns found and every expected layout.
     """
     found = tuple(c.strip() for c in columns)
-    for name, layout in ARENA_LAYOUTS.items():
-        if found == layout:
+    names = FILE_LAYOUTS.get(path)
+    if names is None:
+        raise UnknownLayoutError(
+            f"arena version {version}: no known layout for file {path!r} (known files: "
+            f"{', '.join(FILE_LAYOUTS)}); add its layouts to FILE_LAYOUTS")
+    for name in names:
+        if found == ARENA_LAYOUTS[name]:
             return name
-    expected = "; ".join(f"{n}: {','.join(cols)}" for n, cols in ARENA_LAYOUTS.items())
+    expected = "; ".join(f"{n}: {','.join(ARENA_LAYOUTS[n])}" for n in names)
     raise UnknownLayoutError(
-        f"arena version {version}: unknown lmsys.csv layout; columns found: "
+        f"arena version {version}: unknown {path} layout; columns found: "
         f"{','.join(found) or '(none)'}; expected one of: {expected}"
     )
 
 
-def arena_layout(data: bytes, version: str, sha: str) -> str:
-    """The :data:`ARENA_LAYOUTS` name of one version of ``csv/lmsys.csv`` (from its header).
+def arena_layout(data: bytes, version: str, sha: str, path: str = TRACKED_PATH) -> str:
+    """The layout name (:data:`FILE_LAYOUTS`) of one version of ``path`` (from its header).
 
     Raises:
-        UnknownLayoutError: the header is not one of :data:`ARENA_LAYOUTS`.
+        UnknownLayoutError: the header is not one of the layouts of ``path``.
         ArenaParseError: not UTF-8, or no header.
     """
-    return _open_arena_csv(data, version, sha)[0]
+    return _open_arena_csv(data, version, sha, path)[0]
 
 
-def _open_arena_csv(data: bytes, version: str, sha: str) -> tuple[str, Iterator[list[str]]]:
+def _open_arena_csv(data: bytes, version: str, sha: str,
+                    path: str) -> tuple[str, Iterator[list[str]]]:
     """The layout of the file and a CSV reader positioned after its header."""
-    where = f"arena version {version} (sha {sha})"
+    where = f"arena version {version} (sha {sha}, {path})"
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ArenaParseError(f"{where}: lmsys.csv is not UTF-8: {exc}") from exc
+        raise ArenaParseError(f"{where}: not UTF-8: {exc}") from exc
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
-        raise ArenaParseError(f"{where}: lmsys.csv is empty (no header)")
-    return detect_arena_layout(header, version), reader
+        raise ArenaParseError(f"{where}: empty (no header)")
+    return detect_arena_layout(header, version, path), reader
 
 
-def parse_arena_csv(data: bytes, version: str, sha: str) -> pd.DataFrame:
-    """Parse one version of ``csv/lmsys.csv`` into one partition of ``arena_scores``.
+def parse_arena_csv(data: bytes, version: str, sha: str,
+                    path: str = TRACKED_PATH) -> pd.DataFrame:
+    """Parse one version of the arena CSV ``path`` (``csv/lmsys.csv`` or a successor,
+    each by its own layouts, :data:`FILE_LAYOUTS`) into one partition of ``arena_scores``.
 
     ``version`` is the partition key (``YYYY-MM-DD``, used in error messages; the date is not
     a column: it is the hive folder ``snapshot_date=...``), ``sha`` the commit it was read at.
+    ``csv/lmarena_text.csv`` (layout ``text_2025_08``) has the columns of the October 2024
+    ``lmsys.csv`` layout (verified on stored upstream versions); that ``arena_score`` means
+    the same there is assumed from the issue, not verified (see :data:`FILE_LAYOUTS`).
 
     Returns the columns of the ``arena_scores`` spec, one row per model name, in file order:
     ``model_name_raw`` (str), ``model_id`` (str, registry id or null), ``rank`` (Int32),
@@ -230,14 +171,14 @@ def parse_arena_csv(data: bytes, version: str, sha: str) -> pd.DataFrame:
     ``source_sha`` (str).
 
     Raises:
-        UnknownLayoutError: the header is not one of :data:`ARENA_LAYOUTS`.
+        UnknownLayoutError: the header is not one of the layouts of ``path``.
         DuplicateModelError: a model name printed twice with different values.
         ArenaParseError: not UTF-8, no data rows, a row with the wrong number of fields, an
             empty model name, or a rank/score/CI/votes value that is not a number (names the
             version, line, model and column).
     """
-    where = f"arena version {version} (sha {sha})"
-    layout, reader = _open_arena_csv(data, version, sha)
+    where = f"arena version {version} (sha {sha}, {path})"
+    layout, reader = _open_arena_csv(data, version, sha, path)
     cols = ARENA_LAYOUTS[layout]
     rows: dict[str, dict] = {}
     for line_no, fields in enumerate(reader, start=2):
@@ -259,7 +200,7 @@ def parse_arena_csv(data: bytes, version: str, sha: str) -> pd.DataFrame:
             continue
         rows[name] = row
     if not rows:
-        raise ArenaParseError(f"{where}: lmsys.csv has a header ({layout}) but no data rows")
+        raise ArenaParseError(f"{where}: a header ({layout}) but no data rows")
     return with_spec_dtypes(pd.DataFrame(list(rows.values()), columns=ARENA_SCORES.column_names),
                             ARENA_SCORES)
 

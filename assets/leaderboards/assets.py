@@ -1,5 +1,5 @@
 """Dagster definitions of the leaderboards family: LMArena versions as dynamic partitions,
-LiveBench releases, and the sensor that follows new arena versions.
+LiveBench releases, and the sensors that follow their versions.
 
 - ``snapshot/lmarena_history``: the commits listing of the tracked CSV (every page).
 - ``published/arena_versions``: one row per version (the partition keys).
@@ -14,9 +14,10 @@ LiveBench releases, and the sensor that follows new arena versions.
   fetches the release's two files at its commits) and ``published/livebench_scores`` /
   ``livebench_summary``: the newest state of every release (as of a date:
   :func:`assets.leaderboards.history.livebench_tables_as_of`).
-- ``arena_versions_sensor`` lists upstream versions, adds the new partition keys and
-  requests a run for each version without a materialized partition (new, missing or
-  failed), a bounded number per tick (live).
+- ``arena_versions_sensor`` and ``livebench_versions_sensor`` list upstream versions (short
+  timeouts), add the new partition keys and request a run for each version without a
+  materialized partition (new, missing or failed), a bounded number per tick (live); they
+  start RUNNING only when ``AI_NUMBERS_LIVE_REFRESH=1`` (else STOPPED, turned on in the UI).
 """
 import dataclasses
 
@@ -65,7 +66,7 @@ from pipelines.publish import (
     with_snapshots,
 )
 from pipelines.rejects import write_rejected
-from pipelines.settings import PipelineSettings
+from pipelines.settings import PipelineSettings, env_live_refresh, env_sensor_timeout
 from pipelines.snapshot_assets import snapshot_asset, snapshot_key
 
 arena_partitions = DynamicPartitionsDefinition(name="arena_versions")
@@ -79,10 +80,10 @@ livebench_snapshot = snapshot_asset(LIVEBENCH, lambda fetcher: collect_livebench
 def arena_versions(context: AssetExecutionContext, settings: PipelineSettings) -> pd.DataFrame:
     """One row per arena version, from the stored commits listing."""
     store = settings.snapshots()
-    _, records, pages = collect_arena_listing(Fetcher("offline", store))
-    if not pages:
+    _, records, listing = collect_arena_listing(Fetcher("offline", store))
+    if not listing:
         return empty_table("arena_versions", "no stored commits listing of the arena CSV")
-    return with_snapshots(arena.arena_versions(pages), records)
+    return with_snapshots(listing.versions(), records)
 
 
 @published_table("arena_scores", partitions_def=arena_partitions,
@@ -96,20 +97,20 @@ def arena_scores(context: AssetExecutionContext, settings: PipelineSettings, htt
     if row.empty:
         raise ValueError(f"arena version {version}: not in the stored commits listing "
                          f"({len(versions)} versions known); run discovery first")
-    sha = row["sha"].iloc[0]
+    sha, path = row["sha"].iloc[0], row["path"].iloc[0]
     with Fetcher(settings.effective_mode(), store, http) as fetcher:
-        status, rec = fetcher.fetch(ARENA, arena_stream(sha),
-                                    arena.arena_csv_url(ARENA.file_url, sha),
+        status, rec = fetcher.fetch(ARENA, arena_stream(sha, path),
+                                    arena.arena_csv_url(ARENA.file_url, sha, path),
                                     refetch=False, expect="csv")
     write_status(settings.status_dir(), f"{ARENA.id}/versions/{version}", [status])
     if rec is None:
         return Skip(f"version {version} (commit {sha}): file not available ({status.error}); "
                     "recorded in source_status")
     body = store.read(rec)
-    df = with_snapshots(arena.parse_arena_csv(body, version, sha), [rec])
+    df = with_snapshots(arena.parse_arena_csv(body, version, sha, path), [rec])
     df.attrs[DATA_VERSION_ATTR] = rec.sha256
-    df.attrs[OUTPUT_METADATA_ATTR] = {"commit": sha,
-                                      "layout": arena.arena_layout(body, version, sha)}
+    df.attrs[OUTPUT_METADATA_ATTR] = {"commit": sha, "path": path,
+                                      "layout": arena.arena_layout(body, version, sha, path)}
     return df
 
 
@@ -216,45 +217,95 @@ def livebench_summary(context: AssetExecutionContext, livebench_scores: pd.DataF
 
 #: At most this many partition runs are requested by one sensor tick (the rest wait).
 MAX_RUNS_PER_TICK = 10
+#: Sensors and the schedule start RUNNING only on an instance set up for live refresh.
+LIVE_STATUS = (DefaultSensorStatus.RUNNING if env_live_refresh()
+               else DefaultSensorStatus.STOPPED)
+
+
+def sensor_http(http: HttpSource) -> HttpSource:
+    """``http`` with the sensor's short timeouts (``AI_NUMBERS_SENSOR_TIMEOUT_SECONDS``) and
+    no retry: a tick lists, the runs fetch."""
+    timeout = env_sensor_timeout()
+    return HttpSource(**{**http.model_dump(), "connect_timeout_seconds": timeout,
+                         "timeout_seconds": timeout, "retries": 0, "read_retries": 0})
+
+
+def missing_partition_requests(instance, partitions: DynamicPartitionsDefinition, asset_key,
+                               versions: set[str], cursor: str | None, what: str,
+                               job_name: str | None = None, run_key_suffix: str | None = None):
+    """The sensor result for one partitioned history: add the keys of ``versions`` that are
+    not partitions yet, and request one live run per version without a materialized
+    partition (new, missing or failed), oldest first, at most :data:`MAX_RUNS_PER_TICK`
+    (``job_name`` for a sensor that targets several jobs). The run key carries the tick
+    number (``cursor`` + 1; ``run_key_suffix`` instead when given), so a failed version is
+    asked for again on a later tick. A :class:`SkipReason` when there is nothing to do."""
+    existing = set(instance.get_dynamic_partitions(partitions.name))
+    new = sorted(versions - existing)
+    done = set(instance.get_materialized_partitions(asset_key))
+    wanted = sorted(versions - done)[:MAX_RUNS_PER_TICK]
+    if not wanted and not new:
+        return SkipReason(f"every {what} version is materialized ({len(versions)} known)")
+    tick = int(cursor or 0) + 1
+    suffix = run_key_suffix or f"tick{tick}"
+    return SensorResult(
+        run_requests=[RunRequest(partition_key=k, run_key=f"{what}-{k}-{suffix}",
+                                 job_name=job_name, run_config=LIVE_RUN)
+                      for k in wanted],
+        dynamic_partitions_requests=[partitions.build_add_request(new)] if new else [],
+        cursor=str(tick),
+    )
+
+
+LIVE_RUN = {"resources": {"settings": {"config": {"mode": "live"}}}}
 
 
 @sensor(
     name="arena_versions_sensor",
     asset_selection=[ARENA_SCORES_KEY],
     minimum_interval_seconds=6 * 3600,
-    default_status=DefaultSensorStatus.RUNNING,
+    default_status=LIVE_STATUS,
     description="Lists the arena CSV's versions upstream (live), adds new partition keys and "
                 "requests a run for every version without a materialized partition (new, "
                 f"missing or failed), at most {MAX_RUNS_PER_TICK} per tick.",
 )
 def arena_versions_sensor(context: SensorEvaluationContext, settings: PipelineSettings,
                           http: HttpSource):
-    """Adds the version keys of the live listing that are not partitions yet and requests
-    one live run of ``arena_scores`` per version that has no materialized partition (a new
-    key, or one whose run failed or never ran), oldest first, at most
-    :data:`MAX_RUNS_PER_TICK`; skips when the listing is unavailable or every version is
-    materialized (the listing's status rows are written either way). The run key carries
-    the tick number (the cursor), so a failed version is asked for again on a later tick."""
-    with Fetcher("live", settings.snapshots(), http) as fetcher:
-        statuses, _, pages = collect_arena_listing(fetcher)
+    """Lists the arena versions live (short timeouts, :func:`sensor_http`) and returns
+    :func:`missing_partition_requests` for ``arena_scores``; skips when the listing is
+    unavailable (the listing's status rows are written either way)."""
+    with Fetcher("live", settings.snapshots(), sensor_http(http)) as fetcher:
+        statuses, _, listing = collect_arena_listing(fetcher)
     write_status(settings.status_dir(), ARENA.id, statuses)
-    if not pages:
+    if not listing:
         return SkipReason(f"arena listing unavailable: {statuses[-1].error if statuses else ''}")
-    versions = set(arena.arena_versions(pages)["version"])
-    existing = set(context.instance.get_dynamic_partitions(arena_partitions.name))
-    new = sorted(versions - existing)
-    done = context.instance.get_materialized_partitions(ARENA_SCORES_KEY)
-    wanted = sorted(versions - set(done))[:MAX_RUNS_PER_TICK]
-    if not wanted and not new:
-        return SkipReason(f"every arena version is materialized ({len(versions)} known)")
-    tick = int(context.cursor or 0) + 1
-    return SensorResult(
-        run_requests=[RunRequest(partition_key=k, run_key=f"arena-{k}-tick{tick}",
-                                 run_config={"resources": {"settings": {"config": {
-                                     "mode": "live"}}}}) for k in wanted],
-        dynamic_partitions_requests=[arena_partitions.build_add_request(new)] if new else [],
-        cursor=str(tick),
-    )
+    return missing_partition_requests(context.instance, arena_partitions, ARENA_SCORES_KEY,
+                                      set(listing.versions()["version"]), context.cursor,
+                                      "arena")
+
+
+@sensor(
+    name="livebench_versions_sensor",
+    asset_selection=[LIVEBENCH_HISTORY_KEY],
+    minimum_interval_seconds=6 * 3600,
+    default_status=LIVE_STATUS,
+    description="Lists the LiveBench release files' versions upstream (live), adds new "
+                "partition keys and requests a run for every version without a materialized "
+                f"partition (new, missing or failed), at most {MAX_RUNS_PER_TICK} per tick.",
+)
+def livebench_versions_sensor(context: SensorEvaluationContext, settings: PipelineSettings,
+                              http: HttpSource):
+    """Lists the LiveBench versions live (short timeouts, :func:`sensor_http`) and returns
+    :func:`missing_partition_requests` for ``livebench_history``; skips when the listing is
+    unavailable (the listing's status rows are written either way)."""
+    with Fetcher("live", settings.snapshots(), sensor_http(http)) as fetcher:
+        statuses, _, versions = collect_livebench(fetcher)
+    write_status(settings.status_dir(), LIVEBENCH.id, statuses)
+    if versions.empty:
+        return SkipReason("LiveBench listing unavailable: "
+                          f"{statuses[0].error if statuses else ''}")
+    return missing_partition_requests(context.instance, livebench_partitions,
+                                      LIVEBENCH_HISTORY_KEY, set(versions["version"]),
+                                      context.cursor, "livebench")
 
 
 #: Assets that list the versions (the ``discover`` job) and the partitioned history.
@@ -264,5 +315,5 @@ PARTITIONED_ASSETS = [arena_scores, livebench_history]
 defs = Definitions(
     assets=[*DISCOVERY_ASSETS, *PARTITIONED_ASSETS, arena_scores_latest, arena_rank_changes,
             livebench_scores, livebench_summary],
-    sensors=[arena_versions_sensor],
+    sensors=[arena_versions_sensor, livebench_versions_sensor],
 )

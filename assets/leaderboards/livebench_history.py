@@ -22,7 +22,7 @@ from datetime import date
 
 import pandas as pd
 
-from assets.leaderboards.arena import _listed_commits
+from assets.leaderboards.arena_listing import listed_commits
 from assets.leaderboards.github import as_date
 from assets.leaderboards.tables import LIVEBENCH_VERSIONS, with_spec_dtypes
 
@@ -70,8 +70,9 @@ def livebench_versions(listings: dict[str, dict[str, list[list[dict]]]]) -> pd.D
     """
     rows = []
     for release in sorted(listings):
-        commits = {kind: sorted(((ts, sha) for sha, ts in
-                                 _listed_commits(listings[release].get(kind) or [])),
+        commits = {kind: sorted(((c.committed_at, c.sha) for c in
+                                 listed_commits(listings[release].get(kind) or [],
+                                                release_file(kind, release))),
                                 key=lambda c: c[0])
                    for kind in FILE_KINDS}
         days = sorted({ts.strftime("%Y-%m-%d") for kind in FILE_KINDS

@@ -1,18 +1,21 @@
 """How the leaderboard snapshots are collected: the GitHub listings and the files they name.
 
 - LMArena: every page of the commits listing of the tracked CSV
-  (``lmarena_history/commits-page-<n>``), following ``Link: rel="next"``; the CSV of each
-  version is fetched by its partition run (pinned to a commit, so fetched once).
+  (``lmarena_history/commits-page-<n>``), following ``Link: rel="next"``, and of its
+  successors once it is deleted; the CSV of each version is fetched by its partition run
+  (pinned to a commit, so fetched once); discovery asks for the newest one while it is not
+  stored (to tell a deleting commit: its file answers 404).
 - LiveBench: the ``public/`` contents listing and the commits listing of every release's
   table and categories file; the file at each commit is fetched by its partition run.
 """
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from assets.leaderboards import arena, livebench
+from assets.leaderboards import arena, arena_listing, livebench
 from assets.leaderboards.github import VersionListingError, iter_pages
 from assets.leaderboards.livebench_history import (
     FILE_KINDS,
@@ -22,6 +25,7 @@ from assets.leaderboards.livebench_history import (
 from assets.leaderboards.tables import ARENA_SOURCE, LIVEBENCH_SOURCE
 from assets.registry import load_sources
 from pipelines.fetching import Fetcher, RequestStatus
+from pipelines.http import FetchResult
 from pipelines.snapshots import SnapshotRecord, SnapshotStore
 
 ARENA = load_sources()[ARENA_SOURCE]
@@ -61,50 +65,121 @@ def commit_pages(fetcher: Fetcher, source, stream_prefix: str, first_url: str,
     return pages
 
 
+@dataclass
+class ArenaListing:
+    """The arena commits listings as collected: path -> pages (the tracked file first, then
+    each successor asked for because the path before it was deleted), and the shas whose
+    file answered 404 (deleting commits; recorded as ``lmarena_history/removed/<sha>``).
+    False when nothing is listed."""
+
+    pages: dict[str, list[list]] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return any(self.pages.values())
+
+    def versions(self) -> pd.DataFrame:
+        """The versions (:func:`assets.leaderboards.arena_listing.arena_versions`)."""
+        return arena.arena_versions(self.pages, self.deleted)
+
+
 def collect_arena_listing(fetcher: Fetcher):
     """Snapshot every page of the arena commits listing (live) or read the stored pages
-    (offline), streams ``lmarena_history/commits-page-<n>``. Returns ``(status rows,
-    records, pages)`` (see :func:`commit_pages`)."""
+    (offline): streams ``lmarena_history/commits-page-<n>`` for the tracked file,
+    ``lmarena_history/commits/<path>-page-<n>`` for a successor. When a path's newest commit
+    deletes it (:func:`newest_deleted`), a ``discontinued`` status row names the commit and
+    its date, and the next successor of ``sources.yaml`` is listed (only then). Returns
+    ``(status rows, records, ArenaListing)`` (see :func:`commit_pages`)."""
     statuses: list[RequestStatus] = []
     records: list[SnapshotRecord] = []
-    pages = commit_pages(fetcher, ARENA, f"{ARENA.id}/commits", ARENA.url, statuses, records)
-    return statuses, records, pages
+    listing = ArenaListing()
+    paths = (ARENA.path, *ARENA.successors)
+    for i, path in enumerate(paths):
+        url, prefix = ((ARENA.url, f"{ARENA.id}/commits") if i == 0 else
+                       (ARENA.commits_url.format(file=path), f"{ARENA.id}/commits/{path}"))
+        pages = commit_pages(fetcher, ARENA, prefix, url, statuses, records)
+        listing.pages[path] = pages
+        gone = newest_deleted(fetcher, path, pages)
+        if gone is None:
+            break
+        listing.deleted.add(gone.sha)
+        after = paths[i + 1] if i + 1 < len(paths) else None
+        statuses.append(RequestStatus.of(
+            ARENA.id, f"{ARENA.id}/file/{path}", arena.arena_csv_url(ARENA.file_url, gone.sha,
+                                                                     path),
+            fetcher.mode, "discontinued", None, http_status=None,
+            error=f"{path} deleted upstream by commit {gone.sha} on "
+                  f"{gone.committed_at.strftime('%Y-%m-%d')} (no version made from it); "
+                  + (f"the history continues from {after}" if after else
+                     "no successor in sources.yaml: the history ends here")))
+    return statuses, records, listing
 
 
-def arena_file_statuses(pages: list[list], fetcher: Fetcher) -> list[RequestStatus]:
+def removed_stream(sha: str) -> str:
+    """The snapshot stream recording that the tracked file answered 404 at ``sha``."""
+    return f"{ARENA.id}/removed/{sha}"
+
+
+def newest_deleted(fetcher: Fetcher, path: str, pages: list[list]):
+    """The newest commit of ``path``'s listing when it deletes the file, else None.
+
+    Deleting: the listing's ``files`` say ``removed``; else, when the file at that commit is
+    not stored: live, the file answers 404 there (asked on every live run until it answers,
+    so a passing 404 heals), recorded as ``lmarena_history/removed/<sha>`` (a small JSON
+    body: path, sha, URL, HTTP status); offline, such a record is stored. Any other answer
+    is left alone: the version's partition run fetches and records the file (so its
+    ``source_status`` row says ``fetched`` where it was)."""
+    newest = arena_listing.newest_commit(pages, path) if pages else None
+    if newest is None or newest.removed:
+        return newest
+    if fetcher.store.latest(arena_stream(newest.sha, path)) is not None:
+        return None
+    if not fetcher.live:
+        return newest if fetcher.store.latest(removed_stream(newest.sha)) else None
+    url = arena.arena_csv_url(ARENA.file_url, newest.sha, path)
+    if fetcher.http.get(url).http_status != 404:   # the body is fetched by its partition
+        return None
+    body = json.dumps({"path": path, "sha": newest.sha, "url": url, "http_status": 404},
+                      sort_keys=True).encode()
+    fetcher.store.save(removed_stream(newest.sha), ARENA.id, FetchResult(
+        url=url, requested_url=url, status="fetched", http_status=404, body=body,
+        content_type="application/json"), ARENA.license)
+    return newest
+
+
+def arena_file_statuses(versions: pd.DataFrame, fetcher: Fetcher) -> list[RequestStatus]:
     """Status rows for the arena versions whose CSV is already stored: pinned to a commit,
     the file cannot change, so no request is made (``unchanged`` live, ``offline``
     otherwise). Versions without a stored CSV are fetched by their partition run."""
     rows = []
-    for sha in arena.arena_versions(pages)["sha"]:
-        rec = fetcher.store.latest(arena_stream(sha))
+    for v in versions.itertuples():
+        rec = fetcher.store.latest(arena_stream(v.sha, v.path))
         if rec is not None:
             rows.append(RequestStatus.of(
-                ARENA.id, rec.stream, arena.arena_csv_url(ARENA.file_url, sha), fetcher.mode,
-                "unchanged" if fetcher.live else "offline", rec))
+                ARENA.id, rec.stream, arena.arena_csv_url(ARENA.file_url, v.sha, v.path),
+                fetcher.mode, "unchanged" if fetcher.live else "offline", rec))
     return rows
 
 
-def arena_stream(sha: str) -> str:
-    """The snapshot stream of the arena CSV at commit ``sha``."""
-    return f"{ARENA.id}/csv/{sha}"
+def arena_stream(sha: str, path: str | None = None) -> str:
+    """The snapshot stream of the arena CSV ``path`` (default: the tracked file) at commit
+    ``sha``: ``lmarena_history/csv/<sha>`` for the tracked file,
+    ``lmarena_history/files/<path>/<sha>`` for a successor."""
+    if path in (None, ARENA.path):
+        return f"{ARENA.id}/csv/{sha}"
+    return f"{ARENA.id}/files/{path}/{sha}"
 
 
 def collect_arena(fetcher: Fetcher):
     """The arena snapshot asset's collector: the listing pages and the stored CSVs."""
-    statuses, records, pages = collect_arena_listing(fetcher)
-    return statuses + arena_file_statuses(pages, fetcher), records
+    statuses, records, listing = collect_arena_listing(fetcher)
+    return statuses + arena_file_statuses(listing.versions(), fetcher), records
 
 
 def stored_arena_versions(store: SnapshotStore) -> pd.DataFrame:
     """The versions of the newest stored listing pages (offline read, no request)."""
-    _, _, pages = collect_arena_listing(Fetcher("offline", store))
-    return arena.arena_versions(pages)
-
-
-#: The commits listing of one file of ``public/`` (``{file}``), every page followed.
-LIVEBENCH_COMMITS_URL = ("https://api.github.com/repos/LiveBench/livebench.github.io/commits"
-                         "?path=public/{file}&per_page=100")
+    _, _, listing = collect_arena_listing(Fetcher("offline", store))
+    return listing.versions()
 
 
 def collect_livebench(fetcher: Fetcher):
@@ -125,7 +200,7 @@ def collect_livebench(fetcher: Fetcher):
         for kind in FILE_KINDS:
             file = release_file(kind, release)
             pages = commit_pages(fetcher, LIVEBENCH, f"{LIVEBENCH.id}/commits/{file}",
-                                 LIVEBENCH_COMMITS_URL.format(file=file), statuses, records)
+                                 LIVEBENCH.commits_url.format(file=file), statuses, records)
             listings.setdefault(release, {})[kind] = pages
     versions = livebench_versions(listings)
     return statuses + livebench_file_statuses(versions, fetcher), records, versions

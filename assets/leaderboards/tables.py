@@ -72,16 +72,23 @@ _ARENA_COLUMNS = (
 ARENA_VERSIONS = TableSpec(
     name="arena_versions",
     title="LMArena leaderboard versions (partitions of arena_scores)",
-    description="One row per version of csv/lmsys.csv: the last commit of each UTC date "
-    "(same-date commits superseded by the later one are listed), from the GitHub commits "
-    "listing. The version is the partition key of arena_scores.",
+    description="One row per version of the arena leaderboard CSV (csv/lmsys.csv, then its "
+    "successors in sources.yaml): the version date is the leaderboard date stated upstream "
+    "(the scraper's commit message), else the commit's UTC date; of commits with the same "
+    "version date the last committed is the version (the others are listed). A commit that "
+    "deletes its file is no version. The version is the partition key of arena_scores.",
     group="leaderboards",
     primary_key=("version",),
     license=_ARENA_LICENSE,
     sources=(ARENA_SOURCE,),
     columns=(
         Column("version", STR, "Version date YYYY-MM-DD (the partition key)", nullable=False),
-        Column("sha", STR, "Commit of csv/lmsys.csv that is this version", nullable=False),
+        Column("sha", STR, "Commit that is this version", nullable=False),
+        Column("path", STR, "File of the repository read at that commit (csv/lmsys.csv or a "
+               "successor)", nullable=False),
+        Column("dated_by", STR, "Where the version date comes from: stated (the leaderboard "
+               "date in the commit message) or committed (the commit's UTC date)",
+               nullable=False),
         Column("committed_at", TIMESTAMP, "Commit time (UTC)", nullable=False),
         Column("superseded_shas", STR, "Same-date commits dropped (';'-joined, newest "
                "first; empty when none)"),

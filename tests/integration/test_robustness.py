@@ -111,13 +111,14 @@ def test_empty_or_broken_listing_keeps_the_stored_versions(tmp_path):
     store = SnapshotStore(tmp_path)
     with ReplayServer() as srv:
         srv.files[path] = (json.dumps(listing).encode(), "application/json")
-        _, _, pages = collect_arena_listing(Fetcher("live", store, http(srv)))
-        assert pages == [listing]
+        _, _, found = collect_arena_listing(Fetcher("live", store, http(srv)))
+        assert found.pages["csv/lmsys.csv"] == [listing]
         for bad in (b"[]", b"<html>busy</html>", b'{"message": "rate limited"}'):
             srv.files[path] = (bad, "application/json")
-            statuses, _, pages = collect_arena_listing(Fetcher("live", store, http(srv)))
+            statuses, _, found = collect_arena_listing(Fetcher("live", store, http(srv)))
             assert statuses[0].status == "failed", bad
-            assert pages == [listing], bad  # the last good listing is still the one in use
+            # the last good listing is still the one in use
+            assert found.pages["csv/lmsys.csv"] == [listing], bad
 
 
 def test_bad_settings_exit_2_with_one_line(tmp_path):

@@ -31,13 +31,13 @@ _HISTORY_COLUMNS = ["snapshot_date", "model_id", "model_name_raw", "rank", "scor
                     "ci_minus", "votes", "source_sha", "source_document"]
 
 
-def arena_document(sha: str) -> str:
+def arena_document(sha: str, file: str | None = None) -> str:
     """``owner/repo@<sha>:<path>`` of the arena leaderboard file at commit ``sha``, from the
     ``file_url`` of the ``lmarena_history`` source (``fboulnois/llm-leaderboard-csv@<sha>:
-    csv/lmsys.csv``)."""
-    path = urlparse(load_sources()[ARENA_SOURCE].file_url).path.strip("/")
-    repo, file = path.split("/{sha}/")
-    return f"{repo}@{sha}:{file}"
+    csv/lmsys.csv``); ``file`` defaults to the source's tracked ``path``."""
+    source = load_sources()[ARENA_SOURCE]
+    repo, template = urlparse(source.file_url).path.strip("/").split("/{sha}/")
+    return f"{repo}@{sha}:{template.format(file=file or source.path)}"
 
 
 def _group(pattern: re.Pattern, text: str, kind=float):

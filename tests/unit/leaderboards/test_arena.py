@@ -122,7 +122,7 @@ def test_unknown_layout_is_refused_with_version_and_columns():
         arena.parse_arena_csv(fixture("lmsys_unknown_2025.csv"), "2025-03-01", "d" * 40)
     msg = str(err.value)
     assert "2025-03-01" in msg and "rank,rank_ub,model,score,lower,upper" in msg
-    for name in arena.ARENA_LAYOUTS:
+    for name in arena.FILE_LAYOUTS["csv/lmsys.csv"]:
         assert name in msg
     # a known layout with its columns reordered is unknown too: nothing is guessed
     swapped = b"model,rank,arena_score,95_pct_ci,votes,organization,license,knowledge_cutoff,url\n"
