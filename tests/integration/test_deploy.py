@@ -122,6 +122,9 @@ def test_compose_services_share_the_instance(compose):
         assert service["environment"]["DAGSTER_PG_HOST"] == "postgres"
         assert "postgres" in service["depends_on"], name
         assert "data:/data" in service["volumes"], name
+        # the deployment refreshes live: its schedule and sensors must start RUNNING there
+        # (pipelines.settings.env_live_refresh; they start STOPPED under a local `make ui`)
+        assert service["environment"].get("AI_NUMBERS_LIVE_REFRESH") == "1", name
     assert services["daemon"]["command"][:2] == ["dagster-daemon", "run"]
     assert services["webserver"]["command"][0] == "dagster-webserver"
     for name in ("webserver", "daemon"):
