@@ -21,7 +21,7 @@ from assets.leaderboards.livebench_history import (
 )
 from assets.leaderboards.tables import ARENA_SOURCE, LIVEBENCH_SOURCE
 from assets.registry import load_sources
-from pipelines.fetching import Fetcher, RequestStatus
+from pipelines.fetching import Fetcher, RequestStatus, stamp_newest_version
 from pipelines.snapshots import SnapshotRecord, SnapshotStore
 
 ARENA = load_sources()[ARENA_SOURCE]
@@ -91,9 +91,12 @@ def arena_stream(sha: str) -> str:
 
 
 def collect_arena(fetcher: Fetcher):
-    """The arena snapshot asset's collector: the listing pages and the stored CSVs."""
+    """The arena snapshot asset's collector: the listing pages and the stored CSVs, each row
+    stamped with the newest version's commit time (the source's freshness)."""
     statuses, records, pages = collect_arena_listing(fetcher)
-    return statuses + arena_file_statuses(pages, fetcher), records
+    rows = statuses + arena_file_statuses(pages, fetcher)
+    stamp_newest_version(rows, arena.arena_versions(pages)["committed_at"].max())
+    return rows, records
 
 
 def stored_arena_versions(store: SnapshotStore) -> pd.DataFrame:
@@ -113,7 +116,8 @@ def collect_livebench(fetcher: Fetcher):
     partition runs of ``livebench_history``. Returns ``(status rows, records, versions)``;
     ``versions`` is the frame of
     :func:`assets.leaderboards.livebench_history.livebench_versions` (empty when the
-    listing is unavailable)."""
+    listing is unavailable). Each row is stamped with the newest version's commit time (the
+    source's freshness)."""
     row, rec = fetcher.fetch(LIVEBENCH, f"{LIVEBENCH.id}/listing", LIVEBENCH.url,
                              expect="json_array_nonempty")
     statuses, records = [row], [rec] if rec else []
@@ -128,7 +132,9 @@ def collect_livebench(fetcher: Fetcher):
                                  LIVEBENCH_COMMITS_URL.format(file=file), statuses, records)
             listings.setdefault(release, {})[kind] = pages
     versions = livebench_versions(listings)
-    return statuses + livebench_file_statuses(versions, fetcher), records, versions
+    rows = statuses + livebench_file_statuses(versions, fetcher)
+    stamp_newest_version(rows, versions["committed_at"].max())
+    return rows, records, versions
 
 
 def livebench_file_statuses(versions: pd.DataFrame, fetcher: Fetcher) -> list[RequestStatus]:
