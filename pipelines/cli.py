@@ -11,7 +11,7 @@
 - ``ai-numbers claims [--json] [--fail-on-change]``: the published claims; with
   ``--fail-on-change``, exit code 4 when a verdict differs from the previous run's.
 - ``ai-numbers sources [--json]``: the last run's source requests, stale sources listed
-  (``--json``: a ``stale`` flag per row).
+  (ages measured now; ``--json``: a ``stale`` flag per row).
 
 The mode comes from ``--mode``, else ``AI_NUMBERS_MODE`` (default ``auto``). Exit codes of
 ``run``: 0 done; 1 a run failed (a table failed its critical checks; the tables are then
@@ -34,6 +34,7 @@ import click
 import pandas as pd
 
 from pipelines.console import (
+    aged_now,
     check_lines,
     claim_lines,
     emit,
@@ -286,6 +287,7 @@ def sources(as_json: bool) -> int:
     df, data_dir = _table_or_exit("source_status", err)
     if df is None:
         return EXIT_FAILED
+    df = aged_now(df)  # ages as of now, not of the last build
     if as_json:
         df = df.assign(stale=stale_rows(df))
         click.echo(json.dumps(json.loads(df.to_json(orient="records", date_format="iso")),

@@ -223,8 +223,9 @@ class Fetcher:
         body is kept aside under ``<stream>/rejected/`` and never used. ``refetch=False``
         skips the request when a snapshot exists (immutable URLs pinned to a commit). A
         newest snapshot whose bytes no longer match their sha256 is set aside and fetched
-        again unconditionally. A failure keeps the last good snapshot. Never raises for an
-        upstream failure.
+        again unconditionally. A failure keeps the last good snapshot, and so does a call
+        the rate limit defers (``deferred``, :mod:`pipelines.ratelimit`). Never raises for
+        an upstream failure.
 
         Returns:
             The status row and the snapshot record in use (None when there is none).

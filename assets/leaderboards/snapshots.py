@@ -13,7 +13,7 @@ import json
 import pandas as pd
 
 from assets.leaderboards import arena, livebench
-from assets.leaderboards.github import VersionListingError, iter_pages
+from assets.leaderboards.github import LeaderboardError, VersionListingError, iter_pages
 from assets.leaderboards.livebench_history import (
     FILE_KINDS,
     livebench_versions,
@@ -68,7 +68,17 @@ def collect_arena_listing(fetcher: Fetcher):
     statuses: list[RequestStatus] = []
     records: list[SnapshotRecord] = []
     pages = commit_pages(fetcher, ARENA, f"{ARENA.id}/commits", ARENA.url, statuses, records)
+    stamp_newest_version(statuses, _newest_commit(pages))
     return statuses, records, pages
+
+
+def _newest_commit(pages: list[list]):
+    """The newest commit time of the arena listing ``pages``, or None when there is none or
+    the listing cannot be read (that is reported where the versions are read)."""
+    try:
+        return arena.arena_versions(pages)["committed_at"].max()
+    except LeaderboardError:
+        return None
 
 
 def arena_file_statuses(pages: list[list], fetcher: Fetcher) -> list[RequestStatus]:
@@ -91,12 +101,9 @@ def arena_stream(sha: str) -> str:
 
 
 def collect_arena(fetcher: Fetcher):
-    """The arena snapshot asset's collector: the listing pages and the stored CSVs, each row
-    stamped with the newest version's commit time (the source's freshness)."""
+    """The arena snapshot asset's collector: the listing pages and the stored CSVs."""
     statuses, records, pages = collect_arena_listing(fetcher)
-    rows = statuses + arena_file_statuses(pages, fetcher)
-    stamp_newest_version(rows, arena.arena_versions(pages)["committed_at"].max())
-    return rows, records
+    return statuses + arena_file_statuses(pages, fetcher), records
 
 
 def stored_arena_versions(store: SnapshotStore) -> pd.DataFrame:

@@ -106,3 +106,17 @@ def test_every_registered_source_says_its_cadence():
     with pytest.raises(RegistryError, match="not a positive number"):
         check_cadence({"id": "new_source", "cadence_days": "daily"}, "sources.yaml")
     check_cadence({"id": "pinned", "cadence_days": None}, "sources.yaml")
+
+
+def test_console_lists_stale_sources_with_ages_measured_at_the_given_time():
+    from pipelines.console import aged_now, stale_lines
+
+    status = _status({"arena": (35.25, 3.0), "livebench": (20.0, 45.0)})
+    later = aged_now(status, NOW + pd.Timedelta(days=30))       # the table read a month on
+    assert list(later["age_days"]) == pytest.approx([65.25, 50.0])
+    lines = [line.plain for line in stale_lines(later)]
+    assert lines == ["Stale sources (2):",
+                     "  arena: newest version 2025-01-24, 65.2 days old (expected every 3 days)",
+                     "  livebench: newest version 2025-02-09, 50.0 days old "
+                     "(expected every 45 days)"]
+    assert stale_lines(status.assign(cadence_days=None)) == []
