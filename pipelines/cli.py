@@ -3,12 +3,15 @@
 - ``ai-numbers run [--mode auto|offline|live] [--verbose]``: bring every asset up to date in
   process (:func:`pipelines.runner.update_all`), without the Dagster daemon, on the instance
   of ``DAGSTER_HOME`` (so runs show in ``make ui``). A progress display while it runs, then
-  one line per source, the claims with their verdicts, the failed checks (ERROR and WARN)
+  one line per source, the requests made per upstream host (calls, 304s, bytes, calls
+  deferred by a rate limit), the stale sources (newest version older than the source's
+  ``cadence_days``), the claims with their verdicts, the failed checks (ERROR and WARN)
   and where the tables, the report and the log file are. Dagster's log lines go to the
   instance and ``<data_dir>/logs/run-<UTC time>.log``; ``--verbose`` also shows them.
 - ``ai-numbers claims [--json] [--fail-on-change]``: the published claims; with
   ``--fail-on-change``, exit code 4 when a verdict differs from the previous run's.
-- ``ai-numbers sources [--json]``: the last run's source requests, stale snapshots flagged.
+- ``ai-numbers sources [--json]``: the last run's source requests, stale sources listed
+  (ages measured now; ``--json``: a ``stale`` flag per row).
 
 The mode comes from ``--mode``, else ``AI_NUMBERS_MODE`` (default ``auto``). Exit codes of
 ``run``: 0 done; 1 a run failed (a table failed its critical checks; the tables are then
@@ -31,13 +34,16 @@ import click
 import pandas as pd
 
 from pipelines.console import (
+    aged_now,
     check_lines,
     claim_lines,
     emit,
     first_cause,
+    http_lines,
     make_console,
     one_line,
     source_lines,
+    stale_lines,
     stale_rows,
 )
 from pipelines.runlock import RunLocked
@@ -120,6 +126,8 @@ def run(mode: str | None, verbose: bool) -> int:
     status = _read(published / "source_status.parquet")
     this_run = status[status["checked_at"] >= started] if status is not None else None
     _print_sources(out, this_run, summary)
+    for line in http_lines(summary.http_usage) + stale_lines(status):
+        emit(out, line)
     claims = _read(published / "article_claims.parquet")
     if claims is not None:
         out.print(f"Claims ({len(claims)}):")
@@ -274,18 +282,19 @@ def claims(as_json: bool, fail_on_change: bool) -> int:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="print JSON (one object per request)")
 def sources(as_json: bool) -> int:
-    """The last run's source requests (source_status.parquet), stale snapshots flagged."""
+    """The last run's source requests (source_status.parquet), stale sources listed."""
     out, err = make_console(), make_console(stderr=True)
     df, data_dir = _table_or_exit("source_status", err)
     if df is None:
         return EXIT_FAILED
+    df = aged_now(df)  # ages as of now, not of the last build
     if as_json:
         df = df.assign(stale=stale_rows(df))
         click.echo(json.dumps(json.loads(df.to_json(orient="records", date_format="iso")),
                               indent=1))
         return EXIT_OK
     out.print(f"Sources ({df['source_id'].nunique()}, {len(df)} requests):")
-    for line in source_lines(df):
+    for line in source_lines(df) + stale_lines(df):
         emit(out, line)
     return EXIT_OK
 

@@ -6,14 +6,14 @@ when the output is piped).
 """
 from __future__ import annotations
 
-from datetime import timedelta
+import re
 
 import pandas as pd
 from rich.console import Console
 from rich.text import Text
 
-#: A snapshot older than this is flagged stale (the snapshot assets' freshness fail window).
-STALE_AFTER = timedelta(hours=72)
+from pipelines.freshness import stale_mask, stale_sources, stale_text
+from pipelines.ratelimit import usage_lines
 #: Verdict -> style on a terminal.
 VERDICT_STYLE = {"supported": "green", "partly_supported": "yellow", "contradicted": "red",
                  "disputed": "magenta", "unverifiable": "dim"}
@@ -60,13 +60,65 @@ def source_lines(status: pd.DataFrame, versions: dict[str, int] | None = None,
         failed = rows[rows["status"] == "failed"]
         if not failed.empty:
             line.append(f"  failed: {first_cause(failed['error'])}", style="red")
+        deferred = rows[rows["status"] == "deferred"]
+        if not deferred.empty:
+            line.append(f"  {deferred_text(deferred['error'])}", style="yellow")
         if rows["sha256"].isna().all():
             line.append("  no local snapshot: reference figures used", style="yellow")
-        elif (stale := stale_rows(rows) & rows["sha256"].notna()).any():
-            line.append(f"  stale: {int(stale.sum())} snapshot(s) older than "
-                        f"{STALE_AFTER.total_seconds() / 3600:.0f} h", style="yellow")
+        elif _has_age(rows) and stale_mask(rows).any():
+            line.append("  stale: " + stale_text(stale_sources(rows).iloc[0]).split(": ", 1)[1],
+                        style="yellow")
         lines.append(line)
     return lines
+
+
+def _has_age(status: pd.DataFrame) -> bool:
+    """Whether ``status`` has the freshness columns (a table published before them has
+    not)."""
+    return {"age_days", "cadence_days"} <= set(status.columns)
+
+
+def aged_now(status: pd.DataFrame, now: pd.Timestamp | None = None) -> pd.DataFrame:
+    """``status`` with ``age_days`` measured again, from ``newest_version_at`` to ``now``
+    (default: the current UTC time), for reading a table built earlier."""
+    if "newest_version_at" not in status.columns:
+        return status
+    now = pd.Timestamp.now(tz="UTC") if now is None else now
+    newest = pd.to_datetime(status["newest_version_at"], utc=True)
+    return status.assign(age_days=((now - newest).dt.total_seconds() / 86400.0)
+                         .astype("float64"))
+
+
+def stale_lines(status: pd.DataFrame | None) -> list[Text]:
+    """"Stale sources (N):" and one line per source of ``status`` (``source_status``)
+    whose newest version is older than its cadence (:mod:`pipelines.freshness`); nothing
+    when none is."""
+    if status is None or status.empty or not _has_age(status):
+        return []
+    stale = stale_sources(status)
+    if stale.empty:
+        return []
+    return [Text(f"Stale sources ({len(stale)}):", style="yellow")] + [
+        Text(f"  {stale_text(row)}", style="yellow") for row in stale.itertuples()]
+
+
+def http_lines(usage: dict[str, dict] | None) -> list[Text]:
+    """"Requests:" and one line per upstream host of a run's HTTP usage
+    (:func:`pipelines.ratelimit.usage_lines`); nothing when no request was made."""
+    if not usage:
+        return []
+    return [Text("Requests:")] + [Text(f"  {line}") for line in usage_lines(usage)]
+
+
+_RESETS_AT = re.compile(r"resets at (\S+?)[;,]?(?:\s|$)")
+
+
+def deferred_text(errors: pd.Series) -> str:
+    """``N deferred: rate limit, resets at <time>; asked again by the next run`` for the
+    errors of a source's ``deferred`` rows (the latest reset named)."""
+    resets = sorted({m.group(1) for e in errors.dropna() for m in _RESETS_AT.finditer(e)})
+    when = f", resets at {resets[-1]}" if resets else ""
+    return f"{len(errors)} deferred: rate limit{when}; asked again by the next run"
 
 
 def first_cause(errors: pd.Series, limit: int = 90) -> str:
@@ -77,12 +129,11 @@ def first_cause(errors: pd.Series, limit: int = 90) -> str:
     return one_line(causes[0], limit) if causes else "no error recorded"
 
 
-def stale_rows(status: pd.DataFrame, now: pd.Timestamp | None = None) -> pd.Series:
-    """Boolean Series: rows of ``source_status`` with no snapshot in use, or one retrieved
-    more than :data:`STALE_AFTER` before ``now`` (default: the current UTC time)."""
-    now = now if now is not None else pd.Timestamp.now(tz="UTC")
-    retrieved = pd.to_datetime(status["snapshot_retrieved_at"], utc=True)
-    return retrieved.isna() | (now - retrieved > STALE_AFTER)
+def stale_rows(status: pd.DataFrame) -> pd.Series:
+    """Boolean Series: rows of ``source_status`` with no snapshot in use, or of a source
+    whose newest version is older than its cadence (:func:`pipelines.freshness.stale_mask`)."""
+    missing = status["sha256"].isna()
+    return missing | stale_mask(status) if _has_age(status) else missing
 
 
 def claim_lines(claims: pd.DataFrame) -> list[Text]:

@@ -4,7 +4,8 @@ The only module of ``pipelines/`` that imports ``assets``: each domain folder ex
 own ``defs`` (``assets/<domain>/assets.py``) and this module merges them, adds what spans
 every domain (``source_status`` over every snapshot asset, ``rejected_rows`` (rows set
 aside by the parsers), the ``datapackage`` catalog over
-every published table), the jobs, the schedule and the resources.
+every published table, the ``sources_fresh`` checks), the jobs, the schedule and the
+resources.
 
 Jobs (runs launched by Dagster, from the UI, the schedule, the sensor or a deployment, use
 the multiprocess executor: each step in its own process; ``ai-numbers run`` executes them in
@@ -47,11 +48,13 @@ from assets.patents import assets as patents
 from assets.reference import assets as reference
 from assets.registry import load_sources
 from pipelines.catalog import datapackage_asset
+from pipelines.freshness import freshness_checks
 from pipelines.history import PartitionedHistory
 from pipelines.http import HttpSource
 from pipelines.io_managers import ParquetIOManagerFactory
 from pipelines.settings import PipelineSettings, env_live_refresh
 from pipelines.snapshot_assets import rejected_rows_asset, source_status_asset
+from pipelines.tables import table
 
 #: Each domain's definitions (``assets/<domain>/assets.py``), merged below (Dagster allows
 #: one Definitions object at module scope, so they are kept in a tuple).
@@ -66,6 +69,15 @@ datapackage = datapackage_asset(
      if k.path[0] == "published"
      and k.path[-1] not in ("claims_report", "arena_scores", "livebench_history")]
     + [*source_status.keys, *rejected_rows.keys], SOURCES)
+#: ``sources_fresh`` (WARN) on every unpartitioned published table that rests on a source,
+#: outside discovery (run by ``publish``, after ``source_status``: pipelines/freshness.py).
+_DISCOVERY_KEYS = {k for a in leaderboards.DISCOVERY_ASSETS for k in a.keys}
+sources_fresh = freshness_checks(
+    {k: table(k.path[-1]).sources for d in DOMAINS for a in d.assets or [] for k in a.keys
+     if k.path[0] == "published" and k not in _DISCOVERY_KEYS
+     and not a.partitions_def and k.path[-1] != "claims_report"
+     and table(k.path[-1]).sources},
+    source_status.key)
 
 #: The partitioned histories :mod:`pipelines.runner` keeps complete without the daemon.
 HISTORIES = [PartitionedHistory(job="arena_partitions", table="arena_scores",
@@ -181,6 +193,7 @@ def histories_after_refresh(context: RunStatusSensorContext, settings: PipelineS
 
 defs = Definitions.merge(*DOMAINS, Definitions(
     assets=[source_status, rejected_rows, datapackage],
+    asset_checks=[sources_fresh],
     jobs=[discover_job, arena_partitions_job, livebench_partitions_job, publish_job, main_job,
           refresh_job],
     schedules=[daily_refresh],

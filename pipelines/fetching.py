@@ -6,7 +6,9 @@
 - live and auto: GET the URL (conditional on the newest snapshot's ETag / Last-Modified), record a
   new snapshot only when the bytes changed and the body passes its checks (the body kind,
   then the source's own parser, passed in by the domain as ``validate``); on failure keep
-  the last good snapshot and report ``failed`` with the HTTP status.
+  the last good snapshot and report ``failed`` with the HTTP status. A call the rate limit
+  defers (:mod:`pipelines.ratelimit`) keeps the last snapshot too and is reported
+  ``deferred`` (with the reset time), not failed: the next run asks again.
 - offline: use the newest local snapshot; when there is none, downstream assets fall back
   to the bundled reference figures.
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from email.utils import parsedate_to_datetime
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -30,7 +33,7 @@ from pipelines.http import HttpSource
 from pipelines.paths import confined
 from pipelines.settings import FETCHING_MODES
 from pipelines.snapshots import SnapshotRecord, SnapshotStore, atomic_write
-from pipelines.tables import INT32, INT64, STR, TIMESTAMP, Column, TableSpec, register
+from pipelines.tables import FLOAT, INT32, INT64, STR, TIMESTAMP, Column, TableSpec, register
 
 #: What a body must look like, by ``expect`` (sources.yaml ``expect``, or given per stream).
 BODY_KINDS = ("zip", "json", "json_array", "json_array_nonempty", "csv", "text")
@@ -50,6 +53,9 @@ class Source:
     history of one file, ``path``, and after its deletion the ``successors`` (paths of the
     same repository, in order), each listed by ``commits_url`` (``{file}``); a
     ``github_contents`` source lists the history of each of its files by ``commits_url``.
+    ``cadence_days`` is how often upstream is expected to publish a new version (days; None
+    for a file pinned to a commit, which never changes): the source is stale when its
+    newest version is older than that (:mod:`pipelines.freshness`).
     """
 
     id: str
@@ -63,6 +69,7 @@ class Source:
     expect: str | None = None
     file_url: str | None = None
     commits_url: str | None = None
+    cadence_days: float | None = None
     path: str | None = None
     successors: tuple[str, ...] = ()
 
@@ -72,7 +79,13 @@ class Source:
 
 @dataclass
 class RequestStatus:
-    """One source request of a run (a row of ``source_status``)."""
+    """One source request of a run (a row of ``source_status``).
+
+    ``newest_version_at`` (ISO 8601 UTC) is when the data in use were last changed upstream
+    as far as this request tells: the snapshot's ``Last-Modified``, else its fetch time; for
+    a history, the newest version's commit time, stamped on every row of its listing with
+    ``version_dated`` (:func:`stamp_newest_version`), which then speaks for the source.
+    """
 
     source_id: str
     stream: str
@@ -85,6 +98,8 @@ class RequestStatus:
     snapshot_retrieved_at: str | None
     error: str | None
     checked_at: str
+    newest_version_at: str | None = None
+    version_dated: bool = False
 
     @classmethod
     def of(cls, source_id: str, stream: str, url: str, mode: str, status: str,
@@ -96,7 +111,36 @@ class RequestStatus:
                    bytes=record.bytes if record else None,
                    snapshot_retrieved_at=record.retrieved_at if record else None,
                    error=error,
-                   checked_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                   checked_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                   newest_version_at=record_version_at(record) if record else None)
+
+
+def record_version_at(record: SnapshotRecord) -> str:
+    """When a snapshot's bytes last changed upstream, as far as known (ISO 8601 UTC): its
+    ``Last-Modified`` header when it has a readable one, else the time it was fetched."""
+    if record.last_modified:
+        try:
+            when = parsedate_to_datetime(record.last_modified)
+        except (TypeError, ValueError):
+            when = None
+        if when is not None:
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=timezone.utc)
+            return when.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return record.retrieved_at
+
+
+def stamp_newest_version(rows: Iterable[RequestStatus], newest) -> None:
+    """Mark ``rows`` (a history's listing requests) with the newest version's time
+    (a ``datetime`` / ``pd.Timestamp``, UTC, or None when no version is known): for the
+    source's freshness that time counts, not when files were fetched."""
+    if newest is None or pd.isna(newest):
+        return
+    when = pd.Timestamp(newest)
+    when = when.tz_localize("UTC") if when.tzinfo is None else when.tz_convert("UTC")
+    iso = when.isoformat()
+    for row in rows:
+        row.newest_version_at, row.version_dated = iso, True
 
 
 def check_body(expect: str | None, body: bytes) -> str | None:
@@ -190,8 +234,9 @@ class Fetcher:
         body is kept aside under ``<stream>/rejected/`` and never used. ``refetch=False``
         skips the request when a snapshot exists (immutable URLs pinned to a commit). A
         newest snapshot whose bytes no longer match their sha256 is set aside and fetched
-        again unconditionally. A failure keeps the last good snapshot. Never raises for an
-        upstream failure.
+        again unconditionally. A failure keeps the last good snapshot, and so does a call
+        the rate limit defers (``deferred``, :mod:`pipelines.ratelimit`). Never raises for
+        an upstream failure.
 
         Returns:
             The status row and the snapshot record in use (None when there is none).
@@ -211,7 +256,7 @@ class Fetcher:
                             session=self._session)
         status, rec = self._outcome(source, stream, res, prev, expect or source.expect,
                                     validate, notes)
-        if status == "failed" and prev is not None:
+        if status in ("failed", "deferred") and prev is not None:
             notes.append(f"last good snapshot {prev.sha256[:12]} kept")
         return RequestStatus.of(source.id, stream, url, self.mode, status, rec,
                                 http_status=res.http_status,
@@ -231,6 +276,9 @@ class Fetcher:
                  expect: str | None, validate: BodyCheck | None,
                  notes: list[str]) -> tuple[str, SnapshotRecord | None]:
         """The status of one answer and the record in use after it."""
+        if res.status == "deferred":
+            notes.append(res.error)
+            return "deferred", prev
         if res.status == "not_modified":
             if prev is None:
                 notes.append("304 Not Modified but no local snapshot to reuse")
@@ -318,11 +366,15 @@ def write_status(status_dir: Path, name: str, rows: list[RequestStatus]) -> None
                  json.dumps([asdict(r) for r in rows], indent=2).encode())
 
 
-def read_status(status_dir: Path, source_ids: Iterable[str]) -> pd.DataFrame:
+def read_status(status_dir: Path, source_ids: Iterable[str],
+                now: pd.Timestamp | None = None) -> pd.DataFrame:
     """Every source's last status rows, in the columns of ``source_status``.
 
     Only files of ``source_ids`` (the registered sources) are read. A stream reported by two
     runs (a partition run, then a later discovery run) keeps its latest row.
+    ``newest_version_at`` is the source's (the same on each of its rows): the newest of its
+    version-dated rows (a history's listing) when it has any, else of all its rows;
+    ``age_days`` is ``now`` (default: the current UTC time) less that, in days.
 
     Raises:
         ValueError: a status file is not valid JSON (names it).
@@ -336,11 +388,29 @@ def read_status(status_dir: Path, source_ids: Iterable[str]) -> pd.DataFrame:
             rows.extend(json.loads(path.read_text(encoding="utf-8")))
         except json.JSONDecodeError as exc:
             raise ValueError(f"status file {path}: not JSON: {exc}") from exc
-    df = pd.DataFrame(rows, columns=SOURCE_STATUS.column_names)
-    for col in ("checked_at", "snapshot_retrieved_at"):
+    df = pd.DataFrame(rows, columns=[*SOURCE_STATUS.column_names, "version_dated"])
+    for col in ("checked_at", "snapshot_retrieved_at", "newest_version_at"):
         df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
     df = df.sort_values("checked_at", kind="stable")
-    return df.drop_duplicates(["source_id", "stream"], keep="last").reset_index(drop=True)
+    df = df.drop_duplicates(["source_id", "stream"], keep="last").reset_index(drop=True)
+    return source_age(df, now).drop(columns="version_dated")
+
+
+def source_age(df: pd.DataFrame, now: pd.Timestamp | None = None) -> pd.DataFrame:
+    """``df`` (status rows with ``newest_version_at`` per row and a bool ``version_dated``)
+    with each source's ``newest_version_at`` on all of its rows and ``age_days`` (float,
+    days from it to ``now``; NaN when unknown)."""
+    now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
+    dated = df["version_dated"].fillna(False).astype(bool)
+    newest = {}
+    for source_id, rows in df.groupby("source_id", sort=False):
+        use = rows[dated.loc[rows.index]] if dated.loc[rows.index].any() else rows
+        newest[source_id] = use["newest_version_at"].max()
+    df = df.copy()
+    df["newest_version_at"] = pd.to_datetime(df["source_id"].map(newest), utc=True)
+    df["age_days"] = ((now - df["newest_version_at"]).dt.total_seconds() / 86400.0
+                      ).astype("float64")
+    return df
 
 
 SOURCE_ID = Column("source_id", STR, "Source id of assets/registry/sources.yaml",
@@ -351,8 +421,9 @@ SOURCE_STATUS, = register(TableSpec(
     title="Upstream source requests of the last run",
     description=(
         "One row per source request of the last run: mode, outcome (fetched, unchanged, "
-        "failed, offline; discontinued: a tracked file deleted upstream), HTTP status, the "
-        "snapshot in use and any error."
+        "One row per source request of the last run: mode, outcome (fetched, unchanged, "
+        "failed, deferred, offline; discontinued: a tracked file deleted upstream), HTTP "
+        "status, the snapshot in use, any error, and how old the source's newest version is."
     ),
     group="sources",
     primary_key=("source_id", "stream"),
@@ -363,9 +434,9 @@ SOURCE_STATUS, = register(TableSpec(
                nullable=False),
         Column("url", STR, "Upstream URL (before any mirror rewrite)", nullable=False),
         Column("mode", STR, "auto, offline or live", nullable=False),
-        Column("status", STR, "fetched, unchanged, failed, offline, or discontinued (a "
-               "tracked file deleted upstream: the deleting commit and its date in error)",
-               nullable=False),
+        Column("status", STR, "fetched, unchanged, failed, deferred (rate limit: asked again "
+               "by the next run), offline, or discontinued (a tracked file deleted upstream: "
+               "the deleting commit and its date in error)", nullable=False),
         Column("http_status", INT32, "Last HTTP status (null offline or on a network error)"),
         Column("sha256", STR, "sha256 of the snapshot in use (null when none)"),
         Column("bytes", INT64, "Size of the snapshot in use", unit="bytes"),
@@ -373,5 +444,14 @@ SOURCE_STATUS, = register(TableSpec(
         Column("error", STR, "What went wrong, or why no snapshot is in use"),
         Column("checked_at", TIMESTAMP, "When the request was made or skipped (UTC)",
                nullable=False),
+        Column("newest_version_at", TIMESTAMP,
+               "When the source's newest data in use were published upstream (UTC): a "
+               "history's newest version (commit time), else the snapshot's Last-Modified "
+               "or fetch time; the same on every row of a source"),
+        Column("age_days", FLOAT, "Age of the source's newest version when the table was "
+               "built (days)", unit="days"),
+        Column("cadence_days", FLOAT, "How often the source is expected to publish a new "
+               "version (sources.yaml; null: pinned, never changes); stale when age_days "
+               "exceeds it", unit="days"),
     ),
 ))

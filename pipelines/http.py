@@ -1,6 +1,9 @@
 """The one HTTP client for every upstream source (a ``requests.Session`` with urllib3 retries).
 
 ``HF_TOKEN`` and ``GITHUB_TOKEN`` are optional, sent to their hosts only, never logged or stored.
+Rate limits (``X-RateLimit-*``, GitHub's 403 "API rate limit exceeded") defer the rest of a
+host's calls to the next run, and every request is counted per host
+(:mod:`pipelines.ratelimit`).
 """
 from __future__ import annotations
 
@@ -18,7 +21,19 @@ from urllib3.util.retry import Retry
 if TYPE_CHECKING:  # annotations only: requests is imported when a request is made
     import requests
 
-from pipelines.settings import env_max_wait_seconds, env_mirror, env_mirror_tokens
+from pipelines.ratelimit import (
+    RATE_LIMITS,
+    USAGE,
+    budget_of,
+    deferred_message,
+    is_rate_limited,
+)
+from pipelines.settings import (
+    env_max_wait_seconds,
+    env_mirror,
+    env_mirror_tokens,
+    env_rate_limit_reserve,
+)
 
 #: Debug: each request (URL, whether a token is sent, never the token), each retry, each
 #: server-requested wait and each page link; warnings: a wait refused as too long.
@@ -53,7 +68,9 @@ def mirror_url(url: str, mirror: str | None) -> str:
 class FetchResult:
     """The outcome of one GET.
 
-    ``status`` is ``fetched`` (200 with a body), ``not_modified`` (304) or ``failed``
+    ``status`` is ``fetched`` (200 with a body), ``not_modified`` (304), ``deferred`` (not
+    sent, or refused with a 403 / 429 "rate limit exceeded": the host's rate-limit budget is
+    spent down to the reserve until the reset named in ``error``) or ``failed``
     (transport error, non-2xx after retries, or a body over the size limit). ``http_status``
     is the last HTTP status (None on a transport error). ``body`` is the raw bytes when
     fetched; ``link`` the ``Link`` header (pagination). ``error`` says what went wrong,
@@ -113,7 +130,11 @@ class HttpSource(ConfigurableResource):
     mirror only with ``AI_NUMBERS_MIRROR_TOKENS=1`` (:func:`token_for`); and the
     upstream-mirror rewrite (``mirror``, default ``AI_NUMBERS_UPSTREAM_MIRROR``).
     A server-requested wait longer than ``max_wait_seconds`` fails the request at once
-    (:class:`BoundedRetry`), its error naming the wait asked for. Logs to the ``logging``
+    (:class:`BoundedRetry`), its error naming the wait asked for. Rate limits
+    (:mod:`pipelines.ratelimit`): once a host's ``X-RateLimit-Remaining`` is down to
+    ``rate_limit_reserve`` (or after its 403 "API rate limit exceeded"), its further calls
+    come back ``deferred`` without a request until ``X-RateLimit-Reset``; every request is
+    counted per upstream host in :data:`pipelines.ratelimit.USAGE`. Logs to the ``logging``
     logger ``pipelines.http`` (debug: requests, retries, waits, page links).
     """
 
@@ -128,6 +149,13 @@ class HttpSource(ConfigurableResource):
     #: Longest ``Retry-After`` obeyed (seconds); 0 means ``AI_NUMBERS_MAX_WAIT_SECONDS``,
     #: else :data:`MAX_WAIT_SECONDS`. A longer one fails the request at once.
     max_wait_seconds: float = 0.0
+    #: Calls of a rate-limited API's budget left unused; -1 means
+    #: ``AI_NUMBERS_RATE_LIMIT_RESERVE`` (default 5).
+    rate_limit_reserve: int = -1
+
+    def effective_reserve(self) -> int:
+        return self.rate_limit_reserve if self.rate_limit_reserve >= 0 else \
+            env_rate_limit_reserve()
 
     def effective_max_wait(self) -> float:
         return self.max_wait_seconds or env_max_wait_seconds() or MAX_WAIT_SECONDS
@@ -168,10 +196,28 @@ class HttpSource(ConfigurableResource):
         session: requests.Session | None = None,
     ) -> FetchResult:
         """GET ``url`` (through the mirror when set). Never raises for HTTP or network
-        errors: they come back as ``status='failed'`` with ``error`` set."""
+        errors: they come back as ``status='failed'`` with ``error`` set; a call over the
+        rate-limit budget comes back ``deferred``. Counted in
+        :data:`pipelines.ratelimit.USAGE` under ``url``'s host."""
+        target = mirror_url(url, self.effective_mirror())
+        key = (urlsplit(target).netloc, urlsplit(url).netloc)
+        reserve = self.effective_reserve()
+        why = RATE_LIMITS.deferral(key, reserve)
+        if why:
+            log.debug("GET %s %s", target, why)
+            result = FetchResult(url=url, requested_url=target, status="deferred", error=why)
+        else:
+            result = self._exchange(url, target, etag, last_modified, session, key, reserve)
+        USAGE.record(key[1], answered=result.http_status is not None, status=result.status,
+                     nbytes=len(result.body or b""), budget=RATE_LIMITS.budget(key))
+        return result
+
+    def _exchange(self, url: str, target: str, etag: str | None, last_modified: str | None,
+                  session: requests.Session | None, key: tuple[str, str],
+                  reserve: int) -> FetchResult:
+        """One GET of ``target`` (for ``url``) and its outcome (see :meth:`get`)."""
         import requests
 
-        target = mirror_url(url, self.effective_mirror())
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -200,6 +246,17 @@ class HttpSource(ConfigurableResource):
                 result.etag = resp.headers.get("ETag")
                 result.last_modified = resp.headers.get("Last-Modified")
                 result.link = resp.headers.get("Link")
+                budget = budget_of(resp.headers)
+                if budget is not None:
+                    RATE_LIMITS.note(key, budget)
+                if resp.status_code in (403, 429) and is_rate_limited(
+                        resp.status_code, resp.headers, resp.raw.read(4096, decode_content=True)):
+                    spent = RATE_LIMITS.exhaust(key, budget)
+                    result.status = "deferred"
+                    result.error = (f"HTTP {resp.status_code} API rate limit exceeded; "
+                                    f"{deferred_message(spent, reserve)}")
+                    log.warning("GET %s: %s", target, result.error)
+                    return result
                 if resp.status_code == 304:
                     result.status = "not_modified"
                     return result

@@ -4,10 +4,13 @@ This is what ``ai-numbers run`` (``make run``, :mod:`pipelines.cli`) does: run t
 register the versions it found as dynamic partitions of each partitioned history
 (``pipelines.definitions.HISTORIES``: the arena), run the history's job for each version
 whose partition file is missing (a re-run adds no partition and recomputes nothing), then
-run ``publish``. Settings come from the environment (``AI_NUMBERS_*``).
+run ``publish``. Settings come from the environment (``AI_NUMBERS_*``). The HTTP requests
+of the update are counted per upstream host (:mod:`pipelines.ratelimit`): in
+``RunSummary.http_usage`` and ``<data_dir>/status/http_usage.json``.
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +19,10 @@ import pandas as pd
 from dagster import DagsterInstance
 
 from pipelines.io_managers import migrate_partitions
+from pipelines.ratelimit import USAGE
 from pipelines.runlock import run_lock
 from pipelines.settings import env_data_dir
+from pipelines.snapshots import atomic_write
 from pipelines.tables import table
 
 
@@ -32,6 +37,9 @@ class RunSummary:
     materialized_partitions: list[str] = field(default_factory=list)
     #: History table -> number of versions known after discovery.
     versions: dict[str, int] = field(default_factory=dict)
+    #: Upstream host -> the update's requests (answers, 304s, body bytes, failed, deferred,
+    #: last rate-limit budget seen): :class:`pipelines.ratelimit.HostUsage` as a dict.
+    http_usage: dict[str, dict] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[str]:
@@ -170,13 +178,24 @@ def update_all(instance: DagsterInstance, run_config: dict | None = None,
         return result.success
 
     with run_lock(data_dir, log=log):  # one update per data dir at a time
-        execute("discover",
-                step="fetching the leaderboard listings (arena and LiveBench versions)")
-        for history in HISTORIES:
-            _complete_history(history, data_dir, instance, summary, execute, should_stop, log)
-        execute("publish", step="fetching the sources and building every table, the claims "
-                                "and the report")
+        before = USAGE.snapshot()
+        try:
+            execute("discover",
+                    step="fetching the leaderboard listings (arena and LiveBench versions)")
+            for history in HISTORIES:
+                _complete_history(history, data_dir, instance, summary, execute, should_stop,
+                                  log)
+            execute("publish", step="fetching the sources and building every table, the "
+                                    "claims and the report")
+        finally:
+            summary.http_usage = USAGE.since(before)
+            atomic_write(data_dir / "status" / HTTP_USAGE_FILE,
+                         json.dumps(summary.http_usage, indent=1, sort_keys=True).encode())
     return summary
+
+
+#: The requests of the latest update per upstream host, under ``<data_dir>/status``.
+HTTP_USAGE_FILE = "http_usage.json"
 
 
 def _complete_history(history, data_dir: Path, instance: DagsterInstance,

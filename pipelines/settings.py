@@ -154,6 +154,27 @@ def env_lock_wait_seconds() -> float | None:
     return _env_number("AI_NUMBERS_LOCK_WAIT_SECONDS", float)
 
 
+#: Default number of GitHub API calls left unused (``AI_NUMBERS_RATE_LIMIT_RESERVE``).
+RATE_LIMIT_RESERVE = 5
+
+
+def env_rate_limit_reserve() -> int:
+    """``AI_NUMBERS_RATE_LIMIT_RESERVE``: how many calls of a rate-limited API's budget
+    (``X-RateLimit-Remaining``) are left unused for other tools on the same address or
+    token; once no more than this many remain, the rest of the calls wait for the next run
+    (default :data:`RATE_LIMIT_RESERVE`; ``0`` spends the whole budget).
+
+    Raises:
+        SettingsError: not a whole number >= 0."""
+    raw = (os.environ.get("AI_NUMBERS_RATE_LIMIT_RESERVE") or "").strip()
+    if not raw:
+        return RATE_LIMIT_RESERVE
+    if not raw.isdigit():
+        raise SettingsError(f"AI_NUMBERS_RATE_LIMIT_RESERVE={raw!r}: expected a whole "
+                            "number >= 0")
+    return int(raw)
+
+
 def env_mirror_tokens() -> bool:
     """``AI_NUMBERS_MIRROR_TOKENS``: ``1``/``true``/``yes`` lets ``HF_TOKEN`` and
     ``GITHUB_TOKEN`` go to the upstream mirror too (off by default: a mirror is another host).

@@ -11,7 +11,6 @@ stays in use.
 
 import hashlib
 from collections.abc import Callable, Iterable
-from datetime import timedelta
 
 import pandas as pd
 from dagster import (
@@ -21,7 +20,6 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     DataVersion,
-    FreshnessPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -35,9 +33,11 @@ from pipelines.fetching import (
     read_status,
     write_status,
 )
+from pipelines.freshness import SNAPSHOT_FRESHNESS, stale_sources, stale_text
 from pipelines.http import HttpSource
 from pipelines.mdtable import markdown_table
 from pipelines.publish import published_table
+from pipelines.ratelimit import USAGE
 from pipelines.rejects import REJECTED_ROWS, read_rejected
 from pipelines.settings import PipelineSettings
 from pipelines.snapshots import SnapshotRecord
@@ -45,10 +45,6 @@ from pipelines.snapshots import SnapshotRecord
 #: ``collect(fetcher) -> (status rows, snapshot records in use)`` of one source.
 Collect = Callable[[Fetcher], tuple[list[RequestStatus], list[SnapshotRecord]]]
 
-
-#: The daily_refresh schedule runs every 24 h: warn after 36 h, fail after 72 h.
-SNAPSHOT_FRESHNESS = FreshnessPolicy.time_window(fail_window=timedelta(hours=72),
-                                                 warn_window=timedelta(hours=36))
 
 
 def snapshot_key(source_id: str) -> AssetKey:
@@ -90,14 +86,16 @@ def snapshot_asset(source: Source, collect: Collect):
     def _snapshot(context: AssetExecutionContext, settings: PipelineSettings,
                   http: HttpSource):
         mode = settings.effective_mode()
+        before = USAGE.snapshot()
         with Fetcher(mode, settings.snapshots(), http) as fetcher:
             statuses, records = collect(fetcher)
+        usage = USAGE.since(before)
         write_status(settings.status_dir(), sid, statuses)
         for s in statuses:
-            if s.status == "failed":
-                context.log.warning(f"{sid}: {s.url} failed: {s.error}")
+            if s.status in ("failed", "deferred"):
+                context.log.warning(f"{sid}: {s.url} {s.status}: {s.error}")
         counts = {st: sum(s.status == st for s in statuses)
-                  for st in ("fetched", "unchanged", "failed", "offline")}
+                  for st in ("fetched", "unchanged", "failed", "deferred", "offline")}
         problems = [s for s in statuses if s.status == "failed" or s.sha256 is None]
         table = markdown_table(pd.DataFrame(  # escaped: names and errors come from upstream
             [(s.stream, s.status, s.http_status or "", (s.sha256 or "")[:12], s.error or "")
@@ -109,6 +107,8 @@ def snapshot_asset(source: Source, collect: Collect):
                 **{f"requests_{k}": v for k, v in counts.items()},
                 "snapshots_in_use": len(records),
                 "requests": MetadataValue.md(table),
+                # per upstream host: answers, 304s, body bytes, failed, deferred, budget
+                "http_usage": MetadataValue.json(usage),
             },
             check_results=[AssetCheckResult(
                 check_name="upstream_available",
@@ -116,7 +116,10 @@ def snapshot_asset(source: Source, collect: Collect):
                 severity=AssetCheckSeverity.WARN,
                 metadata={"problems": MetadataValue.json(
                     [{"stream": s.stream, "status": s.status, "error": s.error}
-                     for s in problems])},
+                     for s in problems]),
+                    "deferred": MetadataValue.json(
+                    [{"stream": s.stream, "error": s.error}
+                     for s in statuses if s.status == "deferred"])},
             )],
         )
 
@@ -126,13 +129,22 @@ def snapshot_asset(source: Source, collect: Collect):
 def source_status_asset(sources: Iterable[Source], deps: Iterable[AssetKey] = ()):
     """The published ``source_status`` asset: every request of the last run of ``sources``
     (read from ``<data_dir>/status``), downstream of every snapshot asset and of ``deps``
-    (assets that report unusable files of a source)."""
+    (assets that report unusable files of a source), with each source's ``cadence_days``
+    and the age of its newest version (stale sources logged as a warning)."""
+    sources = list(sources)
     ids = [s.id for s in sources]
+    cadence = {s.id: s.cadence_days for s in sources}
 
     @published_table(SOURCE_STATUS.name, deps=[*(snapshot_key(i) for i in ids), *deps])
     def source_status(context: AssetExecutionContext, settings: PipelineSettings):
         """One row per source request of the last run (from ``<data_dir>/status``)."""
-        return read_status(settings.status_dir(), ids)
+        df = read_status(settings.status_dir(), ids)
+        df["cadence_days"] = df["source_id"].map(cadence).astype("float64")
+        stale = stale_sources(df)
+        if len(stale):
+            context.log.warning("stale source(s): " + "; ".join(
+                stale_text(r) for r in stale.itertuples()))
+        return df
 
     return source_status
 

@@ -10,6 +10,13 @@ parameters are ignored; the most specific row wins). A JSON array asked for with
 greater than 1 answers ``[]``. Every body has an ``ETag`` (sha256 of the body) and
 ``If-None-Match`` answers 304. A URL without a row answers 404.
 
+Rate limit (``budget``, ``--budget N``; off by default): requests to a metered host
+(``api.github.com``) answer with ``X-RateLimit-Limit`` / ``-Remaining`` / ``-Used`` /
+``-Reset`` (epoch seconds, ``reset_seconds`` after the server started) as the GitHub API
+does; each answer but a 304 spends one call, and once none is left every request answers 403
+``{"message": "API rate limit exceeded for 127.0.0.1. ..."}`` with ``X-RateLimit-Remaining:
+0``, until the reset.
+
 For fault tests, :class:`ReplayServer` also takes scripted responses: ``script[path]`` is a
 list of ``(status, headers, body)`` served, in order, before the index is consulted; and
 replaced bodies: ``files[path]`` (any query) or ``files["path?name=value"]`` (only requests
@@ -22,6 +29,7 @@ import csv
 import hashlib
 import json
 import threading
+import time
 from collections import defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -51,14 +59,63 @@ class ReplayIndex:
         return None if best is None else (best[1], best[2])
 
 
+#: Hosts whose requests a budgeted replay meters (as GitHub meters its REST API).
+METERED_HOSTS = ("api.github.com",)
+
+
+class RateBudget:
+    """The calls left to metered hosts: ``limit`` per window, reset at ``reset_at`` (epoch
+    seconds); thread-safe."""
+
+    def __init__(self, limit: int, reset_seconds: float = 3600.0):
+        self.limit, self.remaining = limit, limit
+        self.reset_seconds = reset_seconds
+        self.reset_at = int(time.time() + reset_seconds)
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        """Spend one call; False (nothing spent) when none is left before the reset."""
+        with self._lock:
+            if time.time() >= self.reset_at:
+                self.remaining = self.limit
+                self.reset_at = int(time.time() + self.reset_seconds)
+            if self.remaining <= 0:
+                return False
+            self.remaining -= 1
+            return True
+
+    def refund(self) -> None:
+        """Give back a call (an answer that spends none: 304)."""
+        with self._lock:
+            self.remaining = min(self.limit, self.remaining + 1)
+
+    def headers(self) -> dict[str, str]:
+        with self._lock:
+            return {"X-RateLimit-Limit": str(self.limit),
+                    "X-RateLimit-Remaining": str(self.remaining),
+                    "X-RateLimit-Used": str(self.limit - self.remaining),
+                    "X-RateLimit-Reset": str(self.reset_at),
+                    "X-RateLimit-Resource": "core"}
+
+
+RATE_LIMITED_BODY = (b'{"message": "API rate limit exceeded for 127.0.0.1. (But here\'s the good '
+                     b'news: Authenticated requests get a higher rate limit.)", '
+                     b'"documentation_url": "https://docs.github.com/rest/overview/'
+                     b'resources-in-the-rest-api#rate-limiting"}')
+
+
 class ReplayServer:
     """A threaded HTTP server on 127.0.0.1 serving an upstream folder; a context manager.
 
     ``requests`` records every request as ``(path_with_query, headers)``; ``script`` holds
-    scripted responses per path (see module docstring).
+    scripted responses per path (see module docstring); ``budget`` (calls per
+    ``reset_seconds`` to :data:`METERED_HOSTS`; None: unmetered) turns the rate limit on,
+    its state in ``rate`` (:class:`RateBudget`).
     """
 
-    def __init__(self, root: Path | None = None, port: int = 0):
+    def __init__(self, root: Path | None = None, port: int = 0, budget: int | None = None,
+                 reset_seconds: float = 3600.0):
+        self.rate = RateBudget(budget, reset_seconds) if budget is not None else None
         self.index = ReplayIndex(root) if root is not None else None
         self.script: dict[str, list[tuple[int, dict, bytes]]] = defaultdict(list)
         self.requests: list[tuple[str, dict]] = []
@@ -75,17 +132,27 @@ class ReplayServer:
                 if server.script.get(parts.path):
                     status, headers, body = server.script[parts.path].pop(0)
                     return self._send(status, headers, body)
+                metered = server.rate is not None and \
+                    parts.path.lstrip("/").split("/", 1)[0] in METERED_HOSTS
+                if metered and not server.rate.take():
+                    return self._send(403, {"Content-Type": "application/json"},
+                                      RATE_LIMITED_BODY, metered)
                 found = server._resolve(parts.path, dict(parse_qsl(parts.query)))
                 if found is None:
-                    return self._send(404, {"Content-Type": "text/plain"}, b"404: Not Found")
+                    return self._send(404, {"Content-Type": "text/plain"}, b"404: Not Found",
+                                      metered)
                 body, ctype = found
                 etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
                 if self.headers.get("If-None-Match") == etag:
-                    return self._send(304, {"ETag": etag}, b"")
-                return self._send(200, {"Content-Type": ctype, "ETag": etag}, body)
+                    if metered:
+                        server.rate.refund()  # a 304 spends no call
+                    return self._send(304, {"ETag": etag}, b"", metered)
+                return self._send(200, {"Content-Type": ctype, "ETag": etag}, body, metered)
 
-            def _send(self, status, headers, body):
+            def _send(self, status, headers, body, metered=False):
                 self.send_response(status)
+                if metered:
+                    headers = {**headers, **server.rate.headers()}
                 for k, v in headers.items():
                     self.send_header(k, v)
                 self.send_header("Content-Length", str(len(body)))
@@ -138,8 +205,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tools.replay")
     parser.add_argument("root", type=Path, help="upstream folder with index.tsv and files/")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--budget", type=int, default=None,
+                        help="calls per hour to api.github.com before 403 (default: unmetered)")
     args = parser.parse_args()
-    with ReplayServer(args.root, args.port) as srv:
+    with ReplayServer(args.root, args.port, budget=args.budget) as srv:
         print(f"replaying {args.root} at {srv.url} (Ctrl-C to stop)", flush=True)
         try:
             srv.thread.join()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from assets.leaderboards import arena, arena_listing, livebench
-from assets.leaderboards.github import VersionListingError, iter_pages
+from assets.leaderboards.github import LeaderboardError, VersionListingError, iter_pages
 from assets.leaderboards.livebench_history import (
     FILE_KINDS,
     livebench_versions,
@@ -24,7 +24,7 @@ from assets.leaderboards.livebench_history import (
 )
 from assets.leaderboards.tables import ARENA_SOURCE, LIVEBENCH_SOURCE
 from assets.registry import load_sources
-from pipelines.fetching import Fetcher, RequestStatus
+from pipelines.fetching import Fetcher, RequestStatus, stamp_newest_version
 from pipelines.http import FetchResult
 from pipelines.snapshots import SnapshotRecord, SnapshotStore
 
@@ -112,7 +112,17 @@ def collect_arena_listing(fetcher: Fetcher):
                   f"{gone.committed_at.strftime('%Y-%m-%d')} (no version made from it); "
                   + (f"the history continues from {after}" if after else
                      "no successor in sources.yaml: the history ends here")))
+    stamp_newest_version(statuses, _newest_commit(listing))
     return statuses, records, listing
+
+
+def _newest_commit(listing: "ArenaListing"):
+    """The newest commit time of the arena listing, or None when there is none or the
+    listing cannot be read (that is reported where the versions are read)."""
+    try:
+        return listing.versions()["committed_at"].max() if listing else None
+    except LeaderboardError:
+        return None
 
 
 def removed_stream(sha: str) -> str:
@@ -188,7 +198,8 @@ def collect_livebench(fetcher: Fetcher):
     partition runs of ``livebench_history``. Returns ``(status rows, records, versions)``;
     ``versions`` is the frame of
     :func:`assets.leaderboards.livebench_history.livebench_versions` (empty when the
-    listing is unavailable)."""
+    listing is unavailable). Each row is stamped with the newest version's commit time (the
+    source's freshness)."""
     row, rec = fetcher.fetch(LIVEBENCH, f"{LIVEBENCH.id}/listing", LIVEBENCH.url,
                              expect="json_array_nonempty")
     statuses, records = [row], [rec] if rec else []
@@ -203,7 +214,9 @@ def collect_livebench(fetcher: Fetcher):
                                  LIVEBENCH.commits_url.format(file=file), statuses, records)
             listings.setdefault(release, {})[kind] = pages
     versions = livebench_versions(listings)
-    return statuses + livebench_file_statuses(versions, fetcher), records, versions
+    rows = statuses + livebench_file_statuses(versions, fetcher)
+    stamp_newest_version(rows, versions["committed_at"].max())
+    return rows, records, versions
 
 
 def livebench_file_statuses(versions: pd.DataFrame, fetcher: Fetcher) -> list[RequestStatus]:

@@ -128,7 +128,27 @@ def match_model(name: str | None, variant: str | None = None) -> str | None:
 def load_sources() -> dict[str, Source]:
     """Every upstream source of ``sources.yaml`` by id (see :class:`pipelines.fetching.Source`).
 
+    ``cadence_days`` is required of every source (a positive number of days, or null for a
+    file pinned to a commit), so no source is added without saying how fresh it should be.
+
     Raises:
-        RegistryError: an unknown or missing key, or a duplicate id.
+        RegistryError: an unknown or missing key, a duplicate id, or a missing or
+        non-positive ``cadence_days``.
     """
-    return _load("sources.yaml", "sources", Source)
+    sources = _load("sources.yaml", "sources", Source)
+    for entry in load_yaml(HERE / "sources.yaml")["sources"]:
+        check_cadence(entry, "sources.yaml")
+    return sources
+
+
+def check_cadence(entry: dict, file: str) -> None:
+    """Raise a RegistryError unless ``entry`` has ``cadence_days``: null or a positive
+    number (days)."""
+    if "cadence_days" not in entry:
+        raise RegistryError(f"{file}: entry {entry.get('id')!r}: missing key 'cadence_days' "
+                            "(days between upstream versions; null for a pinned file)")
+    value = entry["cadence_days"]
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                              or value <= 0):
+        raise RegistryError(f"{file}: entry {entry.get('id')!r}: cadence_days {value!r} is "
+                            "not a positive number of days (or null)")

@@ -14,8 +14,9 @@ from tests.helpers.webserver import dagster_webserver
 SHOTS = PROJECT / "screenshots"
 #: The asset groups the issue (#11, item 4) asks the graph to show.
 GROUPS = ["patents", "models", "leaderboards", "claims", "reference", "sources", "catalog"]
-#: The checks on published/article_claims: the GX suite, and verdict changes (issue #11, 5).
-CLAIMS_CHECKS = ["expectation_suite", "verdict_unchanged"]
+#: The checks on published/article_claims: the GX suite, verdict changes (issue #11, 5) and
+#: the freshness of its sources (issue #9, 6).
+CLAIMS_CHECKS = ["expectation_suite", "verdict_unchanged", "sources_fresh"]
 WAIT_MS = 90_000  # the code location loads in the webserver's subprocess
 
 

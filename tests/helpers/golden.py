@@ -3,8 +3,9 @@
 :func:`fingerprint` reads every Parquet file under ``<data_dir>/published`` (the tables and
 the arena history partitions) and returns, per table, its row count, its column names and
 a sha256 per column of the rows in a canonical order. Timestamps (when a run happened) are
-left out, and so are dates of retrieval written into text (``retrieved 2026-11-30``), since
-they differ from one run to the next; every other value counts.
+left out, and so are dates of retrieval written into text (``retrieved 2026-11-30``) and
+the columns of :data:`RUN_TIME_COLUMNS` (ages measured against the clock), since they
+differ from one run to the next; every other value counts.
 
 ``python -m tests.helpers.golden DATA_DIR OUT.json`` writes the fingerprint of a run; the
 committed files under ``tests/integration/golden/`` were written from the runs of the
@@ -23,6 +24,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+#: Columns computed from the time of the run (``source_status.age_days``: days from a
+#: source's newest version to the run), left out like timestamps.
+RUN_TIME_COLUMNS = frozenset({"age_days"})
 _RETRIEVED = re.compile(r"(retrieved|retrieved_at\W+)\s*\d{4}-\d{2}-\d{2}[T0-9:.+Z-]*")
 _ISO_NOW = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(\+00:00|Z)")
 
@@ -44,8 +48,10 @@ def _canonical(value):
 
 
 def table_fingerprint(table: pa.Table) -> dict:
-    """``{"rows": n, "columns": {name: sha256}}`` of one table, timestamps left out."""
-    keep = [f.name for f in table.schema if not pa.types.is_timestamp(f.type)]
+    """``{"rows": n, "columns": {name: sha256}}`` of one table, timestamps and
+    :data:`RUN_TIME_COLUMNS` left out."""
+    keep = [f.name for f in table.schema if not pa.types.is_timestamp(f.type)
+            and f.name not in RUN_TIME_COLUMNS]
     rows = [tuple(json.dumps(_canonical(v), sort_keys=True) for v in row)
             for row in zip(*(table.column(c).to_pylist() for c in keep))]
     rows.sort()

@@ -27,7 +27,7 @@ def test_webserver_serves_asset_graph_with_checks(tmp_path):
         assert {"published/model_facts", "published/patent_figures",
                 "published/arena_scores"} <= deps
         checks = {c["name"] for c in claims["assetChecksOrError"]["checks"]}
-        assert checks == {"expectation_suite", "verdict_unchanged"}
+        assert checks == {"expectation_suite", "verdict_unchanged", "sources_fresh"}
         snap = by_key["snapshot/eto_cat"]
         assert {c["name"] for c in snap["assetChecksOrError"]["checks"]} == {"upstream_available"}
         assert {n["groupName"] for n in nodes} >= {"patents", "models", "leaderboards",
