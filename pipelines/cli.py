@@ -1,8 +1,10 @@
 """The console script ``ai-numbers`` (installed by ``setup.py``; ``make run`` calls it).
 
-- ``ai-numbers run [--mode auto|offline|live] [--verbose]``: bring every asset up to date in
-  process (:func:`pipelines.runner.update_all`), without the Dagster daemon, on the instance
-  of ``DAGSTER_HOME`` (so runs show in ``make ui``). A progress display while it runs, then
+- ``ai-numbers run [--mode auto|offline|live] [--verbose] [--rebuild]``: bring every asset
+  up to date in process (:func:`pipelines.runner.update_all`), without the Dagster daemon,
+  on the instance of ``DAGSTER_HOME`` (so runs show in ``make ui``): every source is
+  fetched, and only the assets whose inputs or code changed are rebuilt (``--rebuild``:
+  all of them). A progress display while it runs, then
   one line per source, the claims with their verdicts, the failed checks (ERROR and WARN)
   and where the tables, the report and the log file are. Dagster's log lines go to the
   instance and ``<data_dir>/logs/run-<UTC time>.log``; ``--verbose`` also shows them.
@@ -104,7 +106,9 @@ def cli() -> None:
               help="auto (default: fetch, fall back to local snapshots), offline or live; "
                    "default AI_NUMBERS_MODE")
 @click.option("--verbose", is_flag=True, help="also show Dagster's log lines")
-def run(mode: str | None, verbose: bool) -> int:
+@click.option("--rebuild", is_flag=True,
+              help="rebuild every table even where no input and no code changed")
+def run(mode: str | None, verbose: bool, rebuild: bool) -> int:
     """Fetch the sources and bring every table, the claims and the report up to date."""
     out, err = make_console(), make_console(stderr=True)
     try:
@@ -115,9 +119,9 @@ def run(mode: str | None, verbose: bool) -> int:
     out.print(f"ai-numbers run: mode {mode}, data dir {data_dir}", markup=False)
     _keep_verdicts(data_dir)
     started = pd.Timestamp.now(tz="UTC").floor("s")
-    summary, log_file = _update_all(mode, level, verbose, data_dir, out, err)
+    summary, log_file = _update_all(mode, level, verbose, data_dir, out, err, rebuild)
     published = data_dir / "published"
-    status = _read(published / "source_status.parquet")
+    status = _current_status(data_dir)
     this_run = status[status["checked_at"] >= started] if status is not None else None
     _print_sources(out, this_run, summary)
     claims = _read(published / "article_claims.parquet")
@@ -134,9 +138,11 @@ def run(mode: str | None, verbose: bool) -> int:
     return code
 
 
-def _update_all(mode: str, level: str, verbose: bool, data_dir: Path, out, err):
-    """Run every job with a progress display; SIGINT and SIGTERM stop the job running now
-    and start no other. Returns the runner's summary and the log file written."""
+def _update_all(mode: str, level: str, verbose: bool, data_dir: Path, out, err,
+                rebuild: bool = False):
+    """Run every job with a progress display (``rebuild``: every asset, not only the stale
+    ones); SIGINT and SIGTERM stop the job running now and start no other. Returns the
+    runner's summary and the log file written."""
     from pipelines.runner import resource_config, update_all
 
     stop = threading.Event()
@@ -152,7 +158,8 @@ def _update_all(mode: str, level: str, verbose: bool, data_dir: Path, out, err):
     try:
         with status, _instance(err) as instance:
             summary = update_all(instance, run_config=config, should_stop=stop.is_set,
-                                 log=lambda msg: status.update(one_line(msg, 100)))
+                                 log=lambda msg: status.update(one_line(msg, 100)),
+                                 rebuild=rebuild)
             stamp = pd.Timestamp.now(tz="UTC").strftime("%Y%m%dT%H%M%SZ")
             log_file = summary.write_log(instance, data_dir / "logs" / f"run-{stamp}.log")
     except KeyboardInterrupt as exc:
@@ -163,6 +170,17 @@ def _update_all(mode: str, level: str, verbose: bool, data_dir: Path, out, err):
     if stop.is_set() or summary.interrupted:
         raise Interrupted()
     return summary, log_file
+
+
+def _current_status(data_dir: Path) -> pd.DataFrame | None:
+    """Every source's latest request rows (``source_status`` columns), read from
+    ``<data_dir>/status``, where each run writes them: the published ``source_status``
+    table is rebuilt only when a source's data changed. None when there are none."""
+    from pipelines.definitions import SOURCES
+    from pipelines.fetching import read_status
+
+    df = read_status(data_dir / "status", SOURCES)
+    return df if len(df) else None
 
 
 def _print_sources(out, status: pd.DataFrame | None, summary) -> None:
