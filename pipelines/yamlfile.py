@@ -1,6 +1,7 @@
 """Reading the project's YAML files (registry, claims, reference figures) safely.
 
-:func:`load_yaml` uses ``yaml.safe_load`` only: a language-specific tag
+:func:`load_yaml` uses the safe loader only (libyaml's ``CSafeLoader`` where PyYAML was
+built with it, about five times faster, else ``SafeLoader``): a language-specific tag
 (``!!python/object/apply:...``) is refused, never constructed; a malformed file raises
 :class:`YamlFileError` naming the file, the line and the problem.
 """
@@ -9,6 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+
+#: The safe loader, in C where available (same documents, same refusals).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlFileError(ValueError):
@@ -24,7 +28,7 @@ def load_yaml(path: str | Path) -> dict:
     """
     path = Path(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506
     except UnicodeDecodeError as exc:
         raise YamlFileError(f"{path}: not UTF-8 ({exc})") from exc
     except yaml.YAMLError as exc:
