@@ -169,18 +169,18 @@ def update_all(instance: DagsterInstance, run_config: dict | None = None,
     graph = defs.resolve_asset_graph()
 
     def execute(job: str, partition_key: str | None = None, step: str = "",
-                selection: list | None = None, name: str | None = None) -> bool:
+                selection: list | None = None) -> bool:
         if should_stop() or summary.interrupted:
             return False
         log(step or f"running {job}")
         result = defs.resolve_job_def(job).execute_in_process(
             instance=instance, partition_key=partition_key, run_config=run_config,
             raise_on_error=False, asset_selection=selection)
-        summary.runs.append((name or job, partition_key, result))
+        summary.runs.append((job, partition_key, result))
         if _was_interrupted(result):
             summary.interrupted = True
         if not result.success:
-            log(f"job {name or job}{f' [{partition_key}]' if partition_key else ''} failed "
+            log(f"job {job}{f' [{partition_key}]' if partition_key else ''} failed "
                 f"(run {result.run_id})")
         return result.success
 
@@ -196,11 +196,8 @@ def update_all(instance: DagsterInstance, run_config: dict | None = None,
         log(f"{job}: {len(stale)} of {len(keys)} asset(s) to rebuild")
         execute(job, step=step, selection=sorted(stale, key=lambda k: k.to_user_string()))
 
-    snapshots = sorted((k for k in graph.get_all_asset_keys() if k.path[0] == "snapshot"),
-                       key=lambda k: k.to_user_string())
     with run_lock(data_dir, log=log):  # one update per data dir at a time
-        execute("main", name="fetch", selection=snapshots,
-                step="fetching every source (or its newest local snapshot)")
+        execute("fetch", step="fetching every source (or its newest local snapshot)")
         execute_stale("discover", "listing the leaderboard versions (arena and LiveBench)")
         for history in HISTORIES:
             _complete_history(history, data_dir, instance, summary, execute, should_stop, log)
