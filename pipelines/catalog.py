@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from dagster import AssetKey, MaterializeResult, MetadataValue, asset
 
+from pipelines.codeversion import code_version
 from pipelines.fetching import Source
 from pipelines.runlock import publish_lock
 from pipelines.settings import PipelineSettings
@@ -151,6 +152,7 @@ def datapackage_asset(published: Iterable[AssetKey], sources: Mapping[str, Sourc
         description="Frictionless datapackage.json describing every published table, column, "
                     "type, unit, license and source.",
         kinds={"json"},
+        code_version=code_version(__name__),
     )
     def datapackage(settings: PipelineSettings) -> MaterializeResult:
         published_dir = settings.effective_data_dir() / "published"

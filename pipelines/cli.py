@@ -1,11 +1,13 @@
 """The console script ``ai-numbers`` (installed by ``setup.py``; ``make run`` calls it).
 
-- ``ai-numbers run [--mode auto|offline|live] [--verbose]``: bring every asset up to date in
-  process (:func:`pipelines.runner.update_all`), without the Dagster daemon, on the instance
-  of ``DAGSTER_HOME`` (so runs show in ``make ui``). A progress display while it runs, then
-  one line per source, the requests made per upstream host (calls, 304s, bytes, calls
-  deferred by a rate limit), the stale sources (newest version older than the source's
-  ``cadence_days``), the claims with their verdicts, the failed checks (ERROR and WARN)
+- ``ai-numbers run [--mode auto|offline|live] [--verbose] [--rebuild]``: bring every asset
+  up to date in process (:func:`pipelines.runner.update_all`), without the Dagster daemon,
+  on the instance of ``DAGSTER_HOME`` (so runs show in ``make ui``): every source is
+  fetched, and only the assets whose inputs or code changed are rebuilt (``--rebuild``:
+  all of them). A progress display while it runs, then one line per source, the requests
+  made per upstream host (calls, 304s, bytes, calls deferred by a rate limit), the stale
+  sources (newest version older than the source's ``cadence_days``), the claims with
+  their verdicts, the failed checks (ERROR and WARN)
   and where the tables, the report and the log file are. Dagster's log lines go to the
   instance and ``<data_dir>/logs/run-<UTC time>.log``; ``--verbose`` also shows them.
 - ``ai-numbers claims [--json] [--fail-on-change]``: the published claims; with
@@ -33,8 +35,8 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from pipelines.freshness import aged_now
 from pipelines.console import (
-    aged_now,
     check_lines,
     claim_lines,
     emit,
@@ -110,7 +112,9 @@ def cli() -> None:
               help="auto (default: fetch, fall back to local snapshots), offline or live; "
                    "default AI_NUMBERS_MODE")
 @click.option("--verbose", is_flag=True, help="also show Dagster's log lines")
-def run(mode: str | None, verbose: bool) -> int:
+@click.option("--rebuild", is_flag=True,
+              help="rebuild every table even where no input and no code changed")
+def run(mode: str | None, verbose: bool, rebuild: bool) -> int:
     """Fetch the sources and bring every table, the claims and the report up to date."""
     out, err = make_console(), make_console(stderr=True)
     try:
@@ -121,9 +125,9 @@ def run(mode: str | None, verbose: bool) -> int:
     out.print(f"ai-numbers run: mode {mode}, data dir {data_dir}", markup=False)
     _keep_verdicts(data_dir)
     started = pd.Timestamp.now(tz="UTC").floor("s")
-    summary, log_file = _update_all(mode, level, verbose, data_dir, out, err)
+    summary, log_file = _update_all(mode, level, verbose, data_dir, out, err, rebuild)
     published = data_dir / "published"
-    status = _read(published / "source_status.parquet")
+    status = _current_status(data_dir)
     this_run = status[status["checked_at"] >= started] if status is not None else None
     _print_sources(out, this_run, summary)
     for line in http_lines(summary.http_usage) + stale_lines(status):
@@ -142,9 +146,11 @@ def run(mode: str | None, verbose: bool) -> int:
     return code
 
 
-def _update_all(mode: str, level: str, verbose: bool, data_dir: Path, out, err):
-    """Run every job with a progress display; SIGINT and SIGTERM stop the job running now
-    and start no other. Returns the runner's summary and the log file written."""
+def _update_all(mode: str, level: str, verbose: bool, data_dir: Path, out, err,
+                rebuild: bool = False):
+    """Run every job with a progress display (``rebuild``: every asset, not only the stale
+    ones); SIGINT and SIGTERM stop the job running now and start no other. Returns the
+    runner's summary and the log file written."""
     from pipelines.runner import resource_config, update_all
 
     stop = threading.Event()
@@ -160,7 +166,8 @@ def _update_all(mode: str, level: str, verbose: bool, data_dir: Path, out, err):
     try:
         with status, _instance(err) as instance:
             summary = update_all(instance, run_config=config, should_stop=stop.is_set,
-                                 log=lambda msg: status.update(one_line(msg, 100)))
+                                 log=lambda msg: status.update(one_line(msg, 100)),
+                                 rebuild=rebuild)
             stamp = pd.Timestamp.now(tz="UTC").strftime("%Y%m%dT%H%M%SZ")
             log_file = summary.write_log(instance, data_dir / "logs" / f"run-{stamp}.log")
     except KeyboardInterrupt as exc:
@@ -171,6 +178,17 @@ def _update_all(mode: str, level: str, verbose: bool, data_dir: Path, out, err):
     if stop.is_set() or summary.interrupted:
         raise Interrupted()
     return summary, log_file
+
+
+def _current_status(data_dir: Path) -> pd.DataFrame | None:
+    """Every source's latest request rows (``source_status`` columns), read from
+    ``<data_dir>/status``, where each run writes them: the published ``source_status``
+    table is rebuilt only when a source's data changed. None when there are none."""
+    from pipelines.definitions import SOURCES
+    from pipelines.fetching import read_status
+
+    df = read_status(data_dir / "status", SOURCES.values())
+    return df if len(df) else None
 
 
 def _print_sources(out, status: pd.DataFrame | None, summary) -> None:
@@ -287,7 +305,9 @@ def sources(as_json: bool) -> int:
     df, data_dir = _table_or_exit("source_status", err)
     if df is None:
         return EXIT_FAILED
-    df = aged_now(df)  # ages as of now, not of the last build
+    # the last run's rows (the table is rebuilt only when a source's data changed), ages now
+    current = _current_status(data_dir)
+    df = aged_now(current if current is not None else df)
     if as_json:
         df = df.assign(stale=stale_rows(df))
         click.echo(json.dumps(json.loads(df.to_json(orient="records", date_format="iso")),

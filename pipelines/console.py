@@ -78,17 +78,6 @@ def _has_age(status: pd.DataFrame) -> bool:
     return {"age_days", "cadence_days"} <= set(status.columns)
 
 
-def aged_now(status: pd.DataFrame, now: pd.Timestamp | None = None) -> pd.DataFrame:
-    """``status`` with ``age_days`` measured again, from ``newest_version_at`` to ``now``
-    (default: the current UTC time), for reading a table built earlier."""
-    if "newest_version_at" not in status.columns:
-        return status
-    now = pd.Timestamp.now(tz="UTC") if now is None else now
-    newest = pd.to_datetime(status["newest_version_at"], utc=True)
-    return status.assign(age_days=((now - newest).dt.total_seconds() / 86400.0)
-                         .astype("float64"))
-
-
 def stale_lines(status: pd.DataFrame | None) -> list[Text]:
     """"Stale sources (N):" and one line per source of ``status`` (``source_status``)
     whose newest version is older than its cadence (:mod:`pipelines.freshness`); nothing

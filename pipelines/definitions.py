@@ -13,6 +13,7 @@ process, :mod:`pipelines.runner`). Each job tags its runs ``ai-numbers/source.<i
 every source it writes snapshots of (:func:`source_tags`), which the deployment's run queue
 limits to one run at a time (``deploy/dagster.yaml``):
 
+- ``fetch``: every snapshot asset (what ``ai-numbers run`` runs first).
 - ``discover``: the leaderboard listings, ``arena_versions`` and ``livebench_versions``
   (the partition keys).
 - ``arena_partitions``: one arena version (``arena_scores``, partitioned);
@@ -88,6 +89,7 @@ HISTORIES = [PartitionedHistory(job="arena_partitions", table="arena_scores",
                                 versions_table="livebench_versions", version_column="version")]
 
 DISCOVERY = AssetSelection.assets(*leaderboards.DISCOVERY_ASSETS)
+SNAPSHOTS = AssetSelection.key_prefixes(["snapshot"])
 PARTITIONED = AssetSelection.assets(*leaderboards.PARTITIONED_ASSETS)
 UNPARTITIONED = AssetSelection.all() - PARTITIONED
 LIVE = {"resources": {"settings": {"config": {"mode": "live"}}}}
@@ -122,6 +124,14 @@ def _job(name: str, selection: AssetSelection, description: str, **kwargs):
                             tags=source_tags(selection), description=description, **kwargs)
 
 
+fetch_job = _job(
+    "fetch", SNAPSHOTS,
+    "Fetch every registered source (the snapshot assets; offline: look up the newest local "
+    "snapshot). ai-numbers run starts with it, then rebuilds only what changed.")
+freshness_job = _job(
+    "freshness", AssetSelection.checks(sources_fresh),
+    "The sources_fresh checks alone (ages measured now): ai-numbers run ends with it, since "
+    "a table left as it was (nothing changed upstream) is not checked with its build.")
 discover_job = _job(
     "discover", DISCOVERY,
     "List the leaderboard versions (arena commits, LiveBench releases).")
@@ -194,7 +204,8 @@ def histories_after_refresh(context: RunStatusSensorContext, settings: PipelineS
 defs = Definitions.merge(*DOMAINS, Definitions(
     assets=[source_status, rejected_rows, datapackage],
     asset_checks=[sources_fresh],
-    jobs=[discover_job, arena_partitions_job, livebench_partitions_job, publish_job, main_job,
+    jobs=[fetch_job, freshness_job, discover_job, arena_partitions_job, livebench_partitions_job,
+          publish_job, main_job,
           refresh_job],
     schedules=[daily_refresh],
     sensors=[histories_after_refresh],

@@ -366,11 +366,12 @@ def write_status(status_dir: Path, name: str, rows: list[RequestStatus]) -> None
                  json.dumps([asdict(r) for r in rows], indent=2).encode())
 
 
-def read_status(status_dir: Path, source_ids: Iterable[str],
+def read_status(status_dir: Path, sources: Iterable[Source | str],
                 now: pd.Timestamp | None = None) -> pd.DataFrame:
     """Every source's last status rows, in the columns of ``source_status``.
 
-    Only files of ``source_ids`` (the registered sources) are read. A stream reported by two
+    Only files of ``sources`` (the registered sources, or their ids) are read; each row's
+    ``cadence_days`` is its :class:`Source`'s (NaN for a source given by id only). A stream reported by two
     runs (a partition run, then a later discovery run) keeps its latest row.
     ``newest_version_at`` is the source's (the same on each of its rows): the newest of its
     version-dated rows (a history's listing) when it has any, else of all its rows;
@@ -380,7 +381,9 @@ def read_status(status_dir: Path, source_ids: Iterable[str],
         ValueError: a status file is not valid JSON (names it).
     """
     rows = []
-    known = set(source_ids)
+    sources = list(sources)
+    known = {getattr(s, "id", s) for s in sources}
+    cadence = {s.id: s.cadence_days for s in sources if isinstance(s, Source)}
     for path in sorted(status_dir.rglob("*.json")):
         if path.relative_to(status_dir).parts[0].removesuffix(".json") not in known:
             continue
@@ -393,6 +396,7 @@ def read_status(status_dir: Path, source_ids: Iterable[str],
         df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
     df = df.sort_values("checked_at", kind="stable")
     df = df.drop_duplicates(["source_id", "stream"], keep="last").reset_index(drop=True)
+    df["cadence_days"] = df["source_id"].map(cadence).astype("float64")
     return source_age(df, now).drop(columns="version_dated")
 
 

@@ -71,12 +71,25 @@ def stale_text(row) -> str:
             f"{row.age_days:.1f} days old (expected every {row.cadence_days:g} days)")
 
 
+def aged_now(status: pd.DataFrame, now: pd.Timestamp | None = None) -> pd.DataFrame:
+    """``status`` with ``age_days`` measured again, from ``newest_version_at`` to ``now``
+    (default: the current UTC time), for reading a table built earlier."""
+    if "newest_version_at" not in status.columns:
+        return status
+    now = pd.Timestamp.now(tz="UTC") if now is None else now
+    newest = pd.to_datetime(status["newest_version_at"], utc=True)
+    return status.assign(age_days=((now - newest).dt.total_seconds() / 86400.0)
+                         .astype("float64"))
+
+
 def freshness_checks(tables: Mapping[AssetKey, Iterable[str]], status_key: AssetKey):
     """The ``sources_fresh`` checks (WARN) of the published tables ``tables`` (asset key ->
     the source ids the table rests on), in one step after ``status_key`` (the published
     ``source_status``, whose Parquet file they read): a table's check fails when one of its
-    sources is stale (:func:`stale_sources`), naming each with its age and cadence; it
-    passes, saying so, while ``source_status`` is not published yet."""
+    sources is stale (:func:`stale_sources`, ages measured at the check: the table may have
+    been built days before, when nothing changed since), naming each with its age and
+    cadence; it passes, saying so, while ``source_status`` is not published yet. The
+    ``freshness`` job runs them alone, after every ``ai-numbers run``."""
     sources_of = {key: tuple(ids) for key, ids in tables.items()}
     specs = [AssetCheckSpec(
         CHECK_NAME, asset=key, additional_deps=[status_key],
@@ -101,7 +114,7 @@ def evaluate(asset_key: AssetKey, source_ids: tuple[str, ...],
         return AssetCheckResult(asset_key=asset_key, check_name=CHECK_NAME, passed=True,
                                 severity=AssetCheckSeverity.WARN,
                                 metadata={"note": "source_status not published yet"})
-    stale = stale_sources(status, source_ids)
+    stale = stale_sources(aged_now(status), source_ids)   # ages as of the check
     return AssetCheckResult(
         asset_key=asset_key, check_name=CHECK_NAME, passed=stale.empty,
         severity=AssetCheckSeverity.WARN,

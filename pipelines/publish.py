@@ -45,10 +45,10 @@ from pipelines.io_managers import (
     KeepLastGood,
     column_schema,
 )
-from pipelines.quality import validate_frame
+from pipelines.codeversion import code_version as module_code_version
+from pipelines.quality import suite_path, validate_frame
 from pipelines.tables import table
 
-CODE_VERSION = "1"
 
 
 def published_key(name: str) -> AssetKey:
@@ -171,7 +171,7 @@ def published_tables(
     *,
     ins: Iterable[str] = (),
     deps: Iterable[AssetKey | str] = (),
-    code_version: str = CODE_VERSION,
+    code_version: str | None = None,
     partitions_def: PartitionsDefinition | None = None,
 ):
     """Decorator: ``fn(context, **inputs) -> {table: DataFrame}`` becomes one multi-asset
@@ -187,6 +187,10 @@ def published_tables(
     reason is in the check and output metadata. With ``partitions_def`` each run publishes
     one partition (the IO manager's history layout); ``fn`` may return :class:`Skip`, and a
     critical failure fails the partition run.
+
+    ``code_version`` defaults to :func:`pipelines.codeversion.code_version` of ``fn``'s
+    module and the tables' suites: it changes when the code building the tables does, so
+    :mod:`pipelines.staleness` rebuilds them then and only then.
     """
     names = list(names)
     specs = {n: table(n) for n in names}
@@ -206,6 +210,8 @@ def published_tables(
 
         _published.__doc__ = fn.__doc__
         _published.__signature__ = inspect.signature(fn)  # typed resources and inputs
+        version = code_version or module_code_version(
+            fn.__module__, *(suite_path(n) for n in names))
         asset = multi_asset(
             name="published__" + "__".join(names),
             group_name=groups.pop(),
@@ -215,7 +221,7 @@ def published_tables(
                     description=f"{s.title}. {s.description}",
                     io_manager_key="parquet_io",
                     is_required=False,
-                    code_version=code_version,
+                    code_version=version,
                     metadata={
                         "dagster/column_schema": column_schema(s),
                         "primary_key": ", ".join(s.primary_key),
@@ -245,7 +251,7 @@ def published_table(
     *,
     ins: Iterable[str] = (),
     deps: Iterable[AssetKey | str] = (),
-    code_version: str = CODE_VERSION,
+    code_version: str | None = None,
     partitions_def: PartitionsDefinition | None = None,
 ):
     """Decorator: ``fn(context, **inputs) -> DataFrame`` becomes the published asset ``name``
@@ -256,6 +262,7 @@ def published_table(
             return {name: fn(context, **inputs)}
 
         one.__doc__ = fn.__doc__
+        one.__module__ = fn.__module__  # its code version is the module's
         one.__signature__ = inspect.signature(fn)
         return published_tables([name], ins=ins, deps=deps, code_version=code_version,
                                 partitions_def=partitions_def)(one)

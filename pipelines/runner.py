@@ -1,10 +1,13 @@
 """Bring everything up to date without the daemon: discovery, missing partitions, publish.
 
-This is what ``ai-numbers run`` (``make run``, :mod:`pipelines.cli`) does: run the ``discover`` job,
-register the versions it found as dynamic partitions of each partitioned history
-(``pipelines.definitions.HISTORIES``: the arena), run the history's job for each version
-whose partition file is missing (a re-run adds no partition and recomputes nothing), then
-run ``publish``. Settings come from the environment (``AI_NUMBERS_*``). The HTTP requests
+This is what ``ai-numbers run`` (``make run``, :mod:`pipelines.cli`) does: fetch every source
+(the snapshot assets), run the stale assets of the ``discover`` job, register the versions
+found as dynamic partitions of each partitioned history (``pipelines.definitions.HISTORIES``:
+the arena, LiveBench), run the history's job for each version whose partition file is
+missing (a re-run adds no partition and recomputes nothing), then the stale assets of
+``publish``: an asset runs only when its code, an upstream data version or its file
+changed (:mod:`pipelines.staleness`), so a refresh in which no source changed writes no
+published file. Settings come from the environment (``AI_NUMBERS_*``). The HTTP requests
 of the update are counted per upstream host (:mod:`pipelines.ratelimit`): in
 ``RunSummary.http_usage`` and ``<data_dir>/status/http_usage.json``.
 """
@@ -23,6 +26,7 @@ from pipelines.ratelimit import USAGE
 from pipelines.runlock import run_lock
 from pipelines.settings import env_data_dir
 from pipelines.snapshots import atomic_write
+from pipelines.staleness import stale_assets
 from pipelines.tables import table
 
 
@@ -40,6 +44,8 @@ class RunSummary:
     #: Upstream host -> the update's requests (answers, 304s, body bytes, failed, deferred,
     #: last rate-limit budget seen): :class:`pipelines.ratelimit.HostUsage` as a dict.
     http_usage: dict[str, dict] = field(default_factory=dict)
+    #: Assets rebuilt (key ``published/<name>``) -> why (:mod:`pipelines.staleness`).
+    rebuilt: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[str]:
@@ -143,10 +149,17 @@ def resource_config(data_dir: str | None = None, mode: str | None = None,
 
 
 def update_all(instance: DagsterInstance, run_config: dict | None = None,
-               log=print, should_stop=lambda: False) -> RunSummary:
-    """Run discover, the missing arena partitions and publish on ``instance``, holding the
-    data dir's update lock (:func:`pipelines.runlock.run_lock`: a second update of the same
-    data dir waits for this one; the temporary files of a killed run are removed).
+               log=print, should_stop=lambda: False, rebuild: bool = False) -> RunSummary:
+    """Bring everything up to date on ``instance``, holding the data dir's update lock
+    (:func:`pipelines.runlock.run_lock`: a second update of the same data dir waits for this
+    one; the temporary files of a killed run are removed).
+
+    Runs, one after another: ``fetch`` (every snapshot asset: fetch, or look up offline),
+    the stale assets of ``discover`` (the versions tables), the missing partitions of each
+    history, then the stale assets of ``publish`` (:func:`pipelines.staleness.stale_assets`:
+    only assets whose code, upstream data version or output file changed). When no source
+    changed, nothing after ``fetch`` runs and no published file is written; ``rebuild``
+    runs every asset of ``discover`` and ``publish`` anyway (the missing partitions only).
 
     ``run_config`` (see :func:`resource_config`) overrides the environment's settings;
     when ``should_stop()`` turns true (an interrupt), no further job is started.
@@ -161,14 +174,16 @@ def update_all(instance: DagsterInstance, run_config: dict | None = None,
     run_config = run_config or {}
     data_dir = Path(run_config.get("resources", {}).get("settings", {}).get("config", {})
                     .get("data_dir") or env_data_dir())
+    graph = defs.resolve_asset_graph()
 
-    def execute(job: str, partition_key: str | None = None, step: str = "") -> bool:
+    def execute(job: str, partition_key: str | None = None, step: str = "",
+                selection: list | None = None) -> bool:
         if should_stop() or summary.interrupted:
             return False
         log(step or f"running {job}")
         result = defs.resolve_job_def(job).execute_in_process(
             instance=instance, partition_key=partition_key, run_config=run_config,
-            raise_on_error=False)
+            raise_on_error=False, asset_selection=selection)
         summary.runs.append((job, partition_key, result))
         if _was_interrupted(result):
             summary.interrupted = True
@@ -177,16 +192,29 @@ def update_all(instance: DagsterInstance, run_config: dict | None = None,
                 f"(run {result.run_id})")
         return result.success
 
+    def execute_stale(job: str, step: str) -> None:
+        keys = [k for k in defs.resolve_job_def(job).asset_layer.executable_asset_keys
+                if k.path[0] != "snapshot" and not graph.get(k).is_partitioned]
+        stale = ({k: "rebuild asked for" for k in keys} if rebuild
+                 else stale_assets(instance, graph, keys))
+        summary.rebuilt.update({k.to_user_string(): why for k, why in stale.items()})
+        if not stale:
+            log(f"{job}: nothing changed upstream, {len(keys)} asset(s) left as they are")
+            return
+        log(f"{job}: {len(stale)} of {len(keys)} asset(s) to rebuild")
+        execute(job, step=step, selection=sorted(stale, key=lambda k: k.to_user_string()))
+
     with run_lock(data_dir, log=log):  # one update per data dir at a time
         before = USAGE.snapshot()
         try:
-            execute("discover",
-                    step="fetching the leaderboard listings (arena and LiveBench versions)")
+            execute("fetch", step="fetching every source (or its newest local snapshot)")
+            execute_stale("discover", "listing the leaderboard versions (arena and LiveBench)")
             for history in HISTORIES:
                 _complete_history(history, data_dir, instance, summary, execute, should_stop,
                                   log)
-            execute("publish", step="fetching the sources and building every table, the "
-                                    "claims and the report")
+            execute_stale("publish", "building the tables whose inputs changed, the claims "
+                                     "and the report")
+            execute("freshness", step="checking each source's freshness (sources_fresh)")
         finally:
             summary.http_usage = USAGE.since(before)
             atomic_write(data_dir / "status" / HTTP_USAGE_FILE,

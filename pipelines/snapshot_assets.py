@@ -133,13 +133,11 @@ def source_status_asset(sources: Iterable[Source], deps: Iterable[AssetKey] = ()
     and the age of its newest version (stale sources logged as a warning)."""
     sources = list(sources)
     ids = [s.id for s in sources]
-    cadence = {s.id: s.cadence_days for s in sources}
 
     @published_table(SOURCE_STATUS.name, deps=[*(snapshot_key(i) for i in ids), *deps])
     def source_status(context: AssetExecutionContext, settings: PipelineSettings):
         """One row per source request of the last run (from ``<data_dir>/status``)."""
-        df = read_status(settings.status_dir(), ids)
-        df["cadence_days"] = df["source_id"].map(cadence).astype("float64")
+        df = read_status(settings.status_dir(), sources)
         stale = stale_sources(df)
         if len(stale):
             context.log.warning("stale source(s): " + "; ".join(

@@ -5,6 +5,7 @@ Also the atomic file writes every other writer uses (:func:`atomic_write`,
 """
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import os
@@ -166,11 +167,17 @@ def _umask() -> int:
     return mask
 
 
-def publish_file(tmp: str | Path, path: Path) -> None:
+def publish_file(tmp: str | Path, path: Path) -> bool:
     """Give ``tmp`` the permissions of a normally created file (``0o666`` less the umask;
-    ``mkstemp`` makes it private) and atomically rename it to ``path``."""
+    ``mkstemp`` makes it private) and atomically rename it to ``path``; when ``path``
+    already holds the same bytes, remove ``tmp`` instead and leave ``path`` untouched (its
+    modification time too). Returns whether ``path`` was replaced."""
+    if Path(path).is_file() and filecmp.cmp(tmp, path, shallow=False):
+        Path(tmp).unlink()
+        return False
     os.chmod(tmp, 0o666 & ~_umask())
     os.replace(tmp, path)
+    return True
 
 
 def temp_prefix(path: Path) -> str:

@@ -1,6 +1,7 @@
 """Reading the project's YAML files (registry, claims, reference figures) safely.
 
-:func:`load_yaml` uses ``yaml.safe_load`` only: a language-specific tag
+:func:`load_yaml` uses the safe loader only (libyaml's ``CSafeLoader`` where PyYAML was
+built with it, about five times faster, else ``SafeLoader``): a language-specific tag
 (``!!python/object/apply:...``) is refused, never constructed; a malformed file raises
 :class:`YamlFileError` naming the file, the line and the problem.
 """
@@ -9,6 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+
+#: The safe loader, in C where available (same documents, same refusals).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlFileError(ValueError):
@@ -31,8 +35,8 @@ def load_yaml(path: str | Path) -> dict:
 
 
 def load_yaml_text(text: str, where: str, first_line: int = 1) -> dict:
-    """The mapping at the top of the YAML document ``text``, loaded safely (``yaml.safe_load``
-    only). ``where`` names the document in errors; ``first_line`` is the line of the
+    """The mapping at the top of the YAML document ``text``, loaded safely (libyaml's safe
+    loader where available, else ``yaml.SafeLoader``). ``where`` names the document in errors; ``first_line`` is the line of the
     enclosing file where ``text`` starts (a card's front matter starts at line 2).
 
     Raises:
@@ -40,7 +44,7 @@ def load_yaml_text(text: str, where: str, first_line: int = 1) -> dict:
             top level that is not a mapping (names ``where`` and, where known, the line).
     """
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 (SAFE_LOADER: safe loading)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + first_line}" if mark is not None else ""

@@ -31,6 +31,7 @@ from assets.leaderboards.history import (
     livebench_tables_as_of,
     read_arena_history,
 )
+from pipelines.codeversion import code_version
 from pipelines.publish import published_key, published_tables
 from pipelines.runlock import publish_lock
 from pipelines.settings import PipelineSettings
@@ -118,6 +119,7 @@ def previous_report_verdicts(instance) -> dict[str, str]:
     description="The claims report a journalist reads: report.html with the mission's "
                 "charts and one chart per claim (SVG and PNG), in <data_dir>/published/report/.",
     kinds={"html", "matplotlib"},
+    code_version=code_version(__name__),
 )
 def claims_report(context: AssetExecutionContext, settings: PipelineSettings,
                   article_claims: pd.DataFrame, claim_evidence: pd.DataFrame,

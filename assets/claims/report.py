@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 from assets.claims.charts import (
     VERDICT_COLOURS,
@@ -156,6 +155,12 @@ def _write_text(path: Path, text: str) -> None:
 def render(claims: pd.DataFrame, evidence: pd.DataFrame, inputs: ReportInputs,
            mission: list[Chart], charts: dict[str, Chart]) -> str:
     """The page (HTML str) from the template, autoescaped."""
+    from jinja2 import (  # here, not at module level: off loading the definitions
+        Environment,
+        PackageLoader,
+        select_autoescape,
+    )
+
     env = Environment(loader=PackageLoader("assets.claims", "templates"),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True)
     urls, retrieved = _url_index(inputs)

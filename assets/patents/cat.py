@@ -22,7 +22,6 @@ import io
 import zipfile
 
 import pandas as pd
-import pycountry
 
 from assets.patents.archive import (
     PatentSourceError,
@@ -162,6 +161,8 @@ def country_codes(names, source_document: str = "CAT") -> dict[str, str | None]:
     Raises:
         UnmappedCountryError: listing every name that none of these resolves.
     """
+    import pycountry  # here, not at module level: its tables load off the definitions' load
+
     out: dict[str, str | None] = {}
     unmapped = []
     for name in sorted(set(names)):

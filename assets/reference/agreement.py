@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
-import pycountry
 
 from assets.models.cards import source_document_for
 from assets.reference.tables import REFERENCE_AGREEMENT
@@ -123,6 +122,8 @@ def _benchmark_rows(benchmark_figures: pd.DataFrame,
 def _patent_rows(patent_figures: pd.DataFrame, families: pd.DataFrame | None) -> list[dict]:
     """Rows for the patent figures cited from a data file (status ``data_file``), against
     ``patent_families`` applications (country, field All, year)."""
+    import pycountry  # here, not at module level: off the definitions' load
+
     rows = []
     cited = patent_figures[patent_figures["status"] == "data_file"]
     for r in cited.to_dict("records"):

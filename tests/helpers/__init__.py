@@ -22,13 +22,14 @@ def shared_path(*parts: str) -> Path:
 
 
 def run_pipeline(data_dir: Path, mode: str = "offline", mirror: str | None = None,
-                 instance: DagsterInstance | None = None):
-    """Bring everything up to date into ``data_dir`` the way ``make run`` does (discover,
-    missing arena partitions, publish) on a real (ephemeral) Dagster instance. Returns the
-    :class:`pipelines.runner.RunSummary`."""
+                 instance: DagsterInstance | None = None, rebuild: bool = False):
+    """Bring everything up to date into ``data_dir`` the way ``make run`` does (fetch, the
+    stale discovery assets, missing partitions, the stale published assets) on a real
+    (ephemeral) Dagster instance; ``rebuild`` rebuilds every asset as ``--rebuild`` does.
+    Returns the :class:`pipelines.runner.RunSummary`."""
     from pipelines.runner import resource_config, update_all
 
     config = resource_config(data_dir=str(data_dir), mode=mode, mirror=mirror,
                              http={"retries": 1, "backoff_factor": 0.01})
     return update_all(instance or DagsterInstance.ephemeral(), run_config=config,
-                      log=lambda msg: None)
+                      log=lambda msg: None, rebuild=rebuild)

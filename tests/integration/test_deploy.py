@@ -19,7 +19,7 @@ from dagster._utils.tags import TagConcurrencyLimitsCounter
 from tests.helpers import PROJECT
 
 DEPLOY = PROJECT / "deploy"
-JOBS = ("discover", "arena_partitions", "publish", "main", "refresh")
+JOBS = ("fetch", "discover", "arena_partitions", "publish", "main", "refresh")
 
 
 def env_refs(node) -> set[str]:

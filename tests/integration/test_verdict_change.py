@@ -35,7 +35,9 @@ def test_changed_verdict_warns_and_shows_in_report(tmp_path, monkeypatch):
             raise RuntimeError("rule broken on purpose by the test")
 
         monkeypatch.setitem(claim_rules.RULES, claim_id, broken)
-        second = run_pipeline(tmp_path, instance=instance)
+        # the rule changed in memory, not in a source file, so its code version did not:
+        # rebuild, as `ai-numbers run --rebuild` does
+        second = run_pipeline(tmp_path, instance=instance, rebuild=True)
         assert second.success, second.failed
 
     after = pd.read_parquet(tmp_path / "published" / "article_claims.parquet")

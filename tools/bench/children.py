@@ -23,11 +23,17 @@ def startup(which: str) -> dict:
             "great_expectations_loaded": "great_expectations" in sys.modules}
 
 
-def _materializations(instance, summary) -> int:
+def _materializations(instance, summary) -> dict:
+    """``materialized``: materialization events of the update's runs (instance event log)
+    other than the snapshot assets'; ``snapshots``: those of the snapshot assets (the fetch
+    itself, which every update runs)."""
     from dagster import DagsterEventType
 
-    return sum(len(instance.all_logs(res.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION))
-               for _, _, res in summary.runs)
+    keys = [e.dagster_event.asset_key.path[0] for _, _, res in summary.runs
+            for e in instance.all_logs(res.run_id,
+                                       of_type=DagsterEventType.ASSET_MATERIALIZATION)]
+    return {"materialized": sum(k != "snapshot" for k in keys),
+            "snapshots": sum(k == "snapshot" for k in keys)}
 
 
 def update(which: str, data_dir: str, instance_dir: str, mode: str = "offline",
@@ -55,7 +61,7 @@ def update(which: str, data_dir: str, instance_dir: str, mode: str = "offline",
         raise SystemExit(f"{which} update failed: {summary.failed}")
     return {"seconds": seconds, "runs": len(summary.runs),
             "partitions": len(summary.materialized_partitions),
-            "materialized": _materializations(instance, summary)}
+            **_materializations(instance, summary)}
 
 
 def main(args: list[str]) -> dict:

@@ -35,7 +35,7 @@ def main_job(repeats: int) -> dict:
                 data, inst = Path(tmp, f"{name}{i}", "data"), Path(tmp, f"{name}{i}", "dh")
                 inst.mkdir(parents=True)
                 runs[name].append(run_child("update", which, str(data), str(inst)))
-    out = {name: summarize(r, "seconds", "peak_rss_mb", "materialized")
+    out = {name: summarize(r, "seconds", "peak_rss_mb", "materialized", "snapshots")
            for name, r in runs.items()}
     out["ratio"] = ratio(out["job"], out["floor"])
     return out
@@ -80,7 +80,7 @@ def refresh(repeats: int) -> dict:
                 result["api_calls"] = sum(p.startswith("/api.github.com/") for p in paths)
                 runs[name].append(result)
     out = {name: summarize(r, "seconds", "peak_rss_mb", "bytes", "requests", "api_calls",
-                           "materialized", "partitions")
+                           "materialized", "snapshots", "partitions")
            for name, r in runs.items()}
     out["ratio"] = ratio(out["warm"], out["cold"])
     return out

@@ -35,7 +35,8 @@ def rows(results: dict) -> list[tuple[str, str, str, str, str]]:
             out.append((f"live refresh, {name}",
                         f"{_med(s):.1f} s, {_med(s, 'bytes') / 2**20:.1f} MB sent, "
                         f"{_med(s, 'api_calls'):.0f} API calls, "
-                        f"{_med(s, 'materialized'):.0f} materialized",
+                        f"{_med(s, 'materialized'):.0f} materialized "
+                        f"(+ {_med(s, 'snapshots'):.0f} snapshots fetched)",
                         "" if name == "cold" else "cold run",
                         "" if name == "cold" else f"{r['ratio']:.2f}x",
                         "" if name == "cold" else ok))

@@ -109,7 +109,8 @@ def test_every_registered_source_says_its_cadence():
 
 
 def test_console_lists_stale_sources_with_ages_measured_at_the_given_time():
-    from pipelines.console import aged_now, stale_lines
+    from pipelines.console import stale_lines
+    from pipelines.freshness import aged_now
 
     status = _status({"arena": (35.25, 3.0), "livebench": (20.0, 45.0)})
     later = aged_now(status, NOW + pd.Timedelta(days=30))       # the table read a month on
