@@ -8,11 +8,18 @@ hour), then refuses with :class:`RunLocked`. Published files and snapshots are w
 a temporary file and renamed (:func:`pipelines.snapshots.atomic_write`), so a killed run
 leaves each file old or new; its temporary files (``.<name>.<pid>.*.tmp``) are removed by
 the next update once their writer is gone (:func:`sweep_temporary_files`).
+
+A data dir on object storage (a URL, :mod:`pipelines.store`) has no OS file lock: its lock
+is a local file named after the URL (:func:`lock_path`), which keeps the updates of one
+machine apart (updates from several machines are kept apart by the deployment's run queue,
+one run per source); objects are put whole, so there are no temporary files to sweep.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +27,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from pipelines.settings import env_lock_wait_seconds
+from pipelines.store import is_local, is_url
 
 LOCK_FILE = ".run.lock"
 #: Default longest wait for another update's lock, in seconds.
@@ -44,7 +52,7 @@ def run_lock(data_dir: str | Path, timeout: float | None = None,
     Raises:
         RunLocked: the lock was not free within ``timeout`` (names the lock file).
     """
-    path = Path(data_dir) / LOCK_FILE
+    path = lock_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     wait = timeout if timeout is not None else (env_lock_wait_seconds() or LOCK_WAIT_SECONDS)
     lock = FileLock(str(path))
@@ -66,11 +74,22 @@ def run_lock(data_dir: str | Path, timeout: float | None = None,
         lock.release()
 
 
+def lock_path(data_dir: str | Path) -> Path:
+    """The lock file of ``data_dir``: ``<data_dir>/.run.lock``; for a URL, a local file
+    ``<temp dir>/ai-numbers-locks/<sha256 of the URL, 16 hex>.lock``."""
+    if is_url(str(data_dir)):
+        digest = hashlib.sha256(str(data_dir).rstrip("/").encode()).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / "ai-numbers-locks" / f"{digest}.lock"
+    return Path(data_dir) / LOCK_FILE
+
+
 def sweep_temporary_files(data_dir: str | Path) -> list[Path]:
     """Remove the temporary files of atomic writes whose writer process is gone (a run
     killed mid-write) under ``published/``, ``snapshots/`` and ``status/``; returns them.
-    A temporary file of a live process is left alone."""
+    A temporary file of a live process is left alone. None on object storage."""
     removed = []
+    if not is_local(data_dir):
+        return removed
     for folder in _SWEPT:
         for tmp in (Path(data_dir) / folder).rglob(".*.tmp"):
             match = _TEMP.match(tmp.name)

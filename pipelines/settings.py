@@ -17,6 +17,14 @@ from urllib.parse import urlsplit
 from dagster import ConfigurableResource
 
 from pipelines.snapshots import SnapshotStore
+from pipelines.store import (
+    StoreError,
+    StorePath,
+    check_writable_remote,
+    data_root,
+    is_local,
+    is_url,
+)
 
 MODES = ("auto", "offline", "live")
 #: Modes that fetch (``Fetcher`` makes requests).
@@ -36,8 +44,10 @@ def env_mode() -> str:
 
 
 def env_data_dir() -> str:
-    """``AI_NUMBERS_DATA_DIR`` as an absolute path (default ``./data``)."""
-    return str(Path(os.environ.get("AI_NUMBERS_DATA_DIR") or "data").resolve())
+    """``AI_NUMBERS_DATA_DIR`` as an absolute path (default ``./data``), or as the URL it is
+    (``s3://bucket/prefix``, any fsspec protocol: :mod:`pipelines.store`)."""
+    value = (os.environ.get("AI_NUMBERS_DATA_DIR") or "").strip() or "data"
+    return value.rstrip("/") if is_url(value) else str(Path(value).resolve())
 
 
 def env_mirror() -> str | None:
@@ -70,13 +80,17 @@ class PipelineSettings(ConfigurableResource):
             return self.mode
         return env_mode()
 
-    def effective_data_dir(self) -> Path:
-        return Path(self.data_dir).resolve() if self.data_dir else Path(env_data_dir())
+    def effective_data_dir(self) -> StorePath:
+        """The data dir: an absolute local Path, or a UPath for a URL (pipelines.store)."""
+        if not self.data_dir:
+            return data_root(env_data_dir())
+        return data_root(self.data_dir if is_url(self.data_dir)
+                         else str(Path(self.data_dir).resolve()))
 
     def snapshots(self) -> SnapshotStore:
         return SnapshotStore(self.effective_data_dir())
 
-    def status_dir(self) -> Path:
+    def status_dir(self) -> StorePath:
         return self.effective_data_dir() / "status"
 
 
@@ -139,7 +153,13 @@ def check_writable(data_dir: str | Path) -> None:
         SettingsError: naming the first folder that cannot be written (e.g. a read-only
             ``published/``) and what to do.
     """
-    root = Path(data_dir)
+    try:
+        root = data_root(data_dir)
+        if not is_local(root):  # object storage: no folders to check, one probe object
+            check_writable_remote(root)
+            return
+    except StoreError as exc:
+        raise SettingsError(str(exc)) from exc
     for folder in (root, root / "snapshots", root / "status", root / "published"):
         target = folder if folder.exists() else folder.parent
         if not target.exists():
