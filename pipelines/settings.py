@@ -1,6 +1,8 @@
 """Run settings from the environment, checked up front (documented in the README).
 
-- ``AI_NUMBERS_DATA_DIR``: where snapshots, status and published tables live (default ``./data``).
+- ``AI_NUMBERS_DATA_DIR``: where snapshots, status and published tables live (default ``./data``):
+  a folder, or a URL on object storage (``s3://bucket/prefix``, any fsspec protocol, with
+  ``AI_NUMBERS_STORAGE_OPTIONS``): :mod:`pipelines.store`.
 - ``AI_NUMBERS_MODE``: ``auto`` (default: fetch every registered source; a source whose host
   does not answer falls back to its newest local snapshot, then to the bundled reference
   figures), ``offline`` (no request: newest local snapshot, else the reference figures) or

@@ -111,10 +111,20 @@ class SnapshotStore:
                 and key[len(prefix):].count("/") == 1]
 
     def _read_text(self, path: Path) -> str:
+        """A record's text. On object storage the first read under a source's folder
+        (``snapshots/<source id>/``) fetches every record listed there, concurrently (one
+        batch: a step that reads one stream of a source mostly reads its others too)."""
         if is_local(path):
             return path.read_text(encoding="utf-8")
         if path.path not in self._texts:
-            self._texts[path.path] = path.fs.cat_file(path.path).decode("utf-8")
+            top = path.path[:len(self.root.path) + 1] + \
+                path.path[len(self.root.path) + 1:].split("/", 1)[0] + "/"
+            keys = [k for k in self._keys or () if k.startswith(top)
+                    and k.endswith("/record.json") and k not in self._texts]
+            fetched = path.fs.cat(sorted({*keys, path.path}), on_error="omit")
+            self._texts.update({k: v.decode("utf-8") for k, v in fetched.items()})
+            if path.path not in self._texts:  # gone meanwhile: the error of a plain read
+                self._texts[path.path] = path.fs.cat_file(path.path).decode("utf-8")
         return self._texts[path.path]
 
     def _written(self, path: Path, data: bytes | None) -> None:

@@ -21,9 +21,10 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
-def run_pipeline(data_dir: Path, mode: str = "offline", mirror: str | None = None,
+def run_pipeline(data_dir: Path | str, mode: str = "offline", mirror: str | None = None,
                  instance: DagsterInstance | None = None):
-    """Bring everything up to date into ``data_dir`` the way ``make run`` does (discover,
+    """Bring everything up to date into ``data_dir`` (a folder, or a URL such as
+    ``s3://bucket/prefix``) the way ``make run`` does (discover,
     missing arena partitions, publish) on a real (ephemeral) Dagster instance. Returns the
     :class:`pipelines.runner.RunSummary`."""
     from pipelines.runner import resource_config, update_all

@@ -46,13 +46,14 @@ class S3Server:
                                  skip_instance_cache=True, use_listings_cache=False)
 
     def download(self, prefix: str, target: Path) -> Path:
-        """Copy every object under ``<bucket>/<prefix>`` into the folder ``target``."""
+        """Copy every object under ``<bucket>/<prefix>`` into the folder ``target`` (read
+        in one concurrent batch); returns ``target``."""
         fs = self.filesystem()
         root = f"{self.bucket}/{prefix}"
-        for key in fs.find(root):
+        for key, body in fs.cat(fs.find(root)).items():
             dest = target / Path(key).relative_to(root)
             dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(fs.cat_file(key))
+            dest.write_bytes(body)
         return target
 
 
