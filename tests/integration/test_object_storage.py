@@ -91,7 +91,7 @@ def test_duckdb_reads_the_hive_history_from_s3(s3_live_run):
                        f"'{base}/history/{name}/*/*.parquet', hive_partitioning = true) "
                        "GROUP BY 1").fetchall()
         assert dict(rows) == golden_partitions(name)
-    n = con.sql(f"SELECT count(*) FROM '{base}/article_claims.parquet'").fetchone()[0]
+    n = con.execute(f"SELECT count(*) FROM '{base}/article_claims.parquet'").fetchone()[0]
     assert n == GOLDEN["article_claims"]["rows"]
 
 
