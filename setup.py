@@ -36,6 +36,10 @@ setup(
         "click==8.5.1",
         "rich==15.0.0",
         "filelock==4.3.1",
+        # AI_NUMBERS_DATA_DIR as a URL (s3://bucket/prefix or any fsspec protocol)
+        "universal-pathlib==0.3.10",
+        "fsspec==2026.9.0",
+        "s3fs==2026.9.0",
     ],
     entry_points={"console_scripts": ["ai-numbers=pipelines.cli:main"]},
     extras_require={
@@ -45,6 +49,7 @@ setup(
             "duckdb==2.0.1",
             "polars==2.1.0",
             "playwright==1.65.2",
+            "moto[server]==5.2.5",  # the S3 server of the object-storage tests
         ],
         # the webserver of a deployment (deploy/Dockerfile); the daemon comes with dagster
         "deploy": ["dagster-webserver==1.13.27"],

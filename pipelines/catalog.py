@@ -48,6 +48,7 @@ def resource_descriptor(spec: TableSpec, path: Path, rel_path: str,
                         sources: Mapping[str, Source]) -> dict:
     """The Data Package resource of one published Parquet file; ``sources`` (registered
     sources by id) give the title and URL of each source the table names."""
+    body = path.read_bytes()  # once: a local file or an object (pipelines.store)
     fields = []
     for col in spec.columns:
         ftype = frictionless_type(col.type)
@@ -75,8 +76,8 @@ def resource_descriptor(spec: TableSpec, path: Path, rel_path: str,
             {"title": sources[s].title, "path": sources[s].url}
             for s in spec.sources if s in sources
         ],
-        "hash": "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest(),
-        "rows": pq.ParquetFile(path).metadata.num_rows,
+        "hash": "sha256:" + hashlib.sha256(body).hexdigest(),
+        "rows": pq.ParquetFile(pa.BufferReader(body)).metadata.num_rows,
         "schema": {"fields": fields, "primaryKey": list(spec.primary_key)},
     }
 

@@ -49,6 +49,7 @@ from pipelines.console import (
     stale_rows,
 )
 from pipelines.runlock import RunLocked
+from pipelines.store import data_root, is_url, read_parquet
 from pipelines.settings import (
     MODES,
     SettingsError,
@@ -60,7 +61,7 @@ from pipelines.settings import (
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 #: Verdicts of the claims table before the latest run, kept by ``run`` for ``claims``.
-PREVIOUS_VERDICTS = Path("status") / "previous_verdicts.json"
+PREVIOUS_VERDICTS = "status/previous_verdicts.json"  # under the data dir (a Path or a URL)
 EXIT_OK, EXIT_FAILED, EXIT_SETTINGS, EXIT_NOTHING_REFRESHED, EXIT_CHANGED = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130
 
@@ -81,6 +82,9 @@ def check_settings(mode: str | None = None) -> tuple[str, Path, str]:
     level = os.environ.get("AI_NUMBERS_LOG_LEVEL", "INFO").upper()
     if level not in LOG_LEVELS:
         raise SettingsError(f"AI_NUMBERS_LOG_LEVEL={level!r}: expected one of {LOG_LEVELS}")
+    if is_url(env_data_dir()):  # object storage: its options, protocol, a probe object
+        check_writable(env_data_dir())
+        return mode, data_root(env_data_dir()), level
     data_dir = Path(env_data_dir())
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -241,7 +245,7 @@ def _print_outcome(out, err, code: int, summary, mode: str, status) -> None:
 
 def _read(path: Path) -> pd.DataFrame | None:
     try:
-        return pd.read_parquet(path)
+        return read_parquet(path)
     except FileNotFoundError:
         return None
 
@@ -260,7 +264,7 @@ def _keep_verdicts(data_dir: Path) -> None:
 def _table_or_exit(name: str, err) -> tuple[pd.DataFrame | None, Path]:
     """The published table ``name`` and the data dir; None (after saying so on ``err``)
     when it is not published yet."""
-    data_dir = Path(env_data_dir())
+    data_dir = data_root(env_data_dir())
     df = _read(data_dir / "published" / f"{name}.parquet")
     if df is None:
         err.print(f"ai-numbers: {data_dir}/published/{name}.parquet is not published; run "

@@ -8,7 +8,8 @@ primary key. File-level metadata: title, description, license, primary key, sour
 source snapshots, pipeline version and the spec's ``schema_version`` (history partitions
 written under another one are migrated by :func:`migrate_partitions`); field-level: description and unit. The file is
 written to a temporary name in the same folder and ``os.replace``-d, so a reader never
-sees half a file and a failed run leaves the last good one.
+sees half a file and a failed run leaves the last good one; on object storage (a data dir
+URL, :mod:`pipelines.store`) the file is put whole in one request, atomic for readers too.
 """
 from __future__ import annotations
 
@@ -37,6 +38,16 @@ from pipelines.paths import partition_folder
 from pipelines.runlock import publish_lock
 from pipelines.settings import env_data_dir
 from pipelines.snapshots import atomic_write, publish_file, temp_prefix
+from pipelines.store import (
+    arrow_source,
+    as_store_path,
+    data_root,
+    env_storage_options,
+    is_local,
+    is_url,
+    parquet_bytes,
+    put_bytes,
+)
 from pipelines.tables import TableSpec, table
 
 PIPELINE_VERSION = "0.1.0"
@@ -59,12 +70,12 @@ class KeepLastGood:
 
 def stale_marker(data_dir: Path, name: str) -> Path:
     """Where the stale marker of published table ``name`` is kept."""
-    return Path(data_dir) / "status" / "stale" / f"{name}.json"
+    return data_root(data_dir) / "status" / "stale" / f"{name}.json"
 
 
 def read_stale(data_dir: Path) -> dict[str, str]:
     """Every published table marked stale now: table -> reason."""
-    folder = Path(data_dir) / "status" / "stale"
+    folder = data_root(data_dir) / "status" / "stale"
     out = {}
     for path in sorted(folder.glob("*.json")) if folder.exists() else []:
         try:
@@ -109,20 +120,21 @@ def migrate_partitions(data_dir: Path, spec: TableSpec) -> list[Path]:
             too long.
     """
     with publish_lock(data_dir):  # a run beside this one may be writing a partition
-        return _migrate_partitions(Path(data_dir), spec)
+        return _migrate_partitions(data_dir, spec)
 
 
-def _migrate_partitions(data_dir: Path, spec: TableSpec) -> list[Path]:
+def _migrate_partitions(data_dir, spec: TableSpec) -> list[Path]:
     """:func:`migrate_partitions` without the lock."""
     from pipelines.tables import SchemaError
 
-    folder = Path(data_dir) / "published" / "history" / spec.name
+    folder = data_root(data_dir) / "published" / "history" / spec.name
     done = []
     for path in sorted(folder.glob("*=*/*.parquet")) if folder.is_dir() else []:
-        meta = pq.read_schema(path).metadata or {}
+        source, fs = arrow_source(path)
+        meta = pq.read_schema(source, filesystem=fs).metadata or {}
         if meta.get(b"schema_version", b"").decode() == spec.schema_version:
             continue
-        old = pq.ParquetFile(path).read()
+        old = pq.ParquetFile(source, filesystem=fs).read()
         kept = {k.decode(): v.decode() for k, v in meta.items()
                 if k.decode() in ("source_snapshots", "pipeline")}
         schema = spec.arrow_schema(kept)
@@ -149,12 +161,17 @@ def _migrate_partitions(data_dir: Path, spec: TableSpec) -> list[Path]:
 
 
 def _write_atomically(arrow: pa.Table, path: Path) -> None:
-    """Write ``arrow`` to ``path`` through a temporary file in the same folder."""
+    """Write ``arrow`` to ``path`` through a temporary file in the same folder (on object
+    storage: the whole file in one put)."""
+    options = {"compression": "zstd", "write_statistics": True,
+               "row_group_size": max(arrow.num_rows, 1)}
+    if not is_local(path):
+        put_bytes(path, parquet_bytes(arrow, **options))
+        return
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path), suffix=".tmp")
     os.close(fd)
     try:
-        pq.write_table(arrow, tmp, compression="zstd", write_statistics=True,
-                       row_group_size=max(arrow.num_rows, 1))
+        pq.write_table(arrow, tmp, **options)
         publish_file(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -180,7 +197,8 @@ class ParquetIOManager(UPathIOManager):
     extension: str = ".parquet"
 
     def __init__(self, base_path: str):
-        super().__init__(base_path=UPath(base_path))
+        options = env_storage_options() if is_url(str(base_path)) else {}
+        super().__init__(base_path=UPath(base_path, **options))
 
     def get_asset_relative_path(self, context) -> UPath:
         """``published/<table>``, or ``published/history/<table>`` for a partitioned table."""
@@ -201,11 +219,11 @@ class ParquetIOManager(UPathIOManager):
         the table stale; a DataFrame built from a stale input keeps the mark. Holds
         :func:`pipelines.runlock.publish_lock` while writing (runs launched by the daemon
         or the UI may publish at the same time)."""
-        with publish_lock(Path(str(self._base_path))):
+        with publish_lock(as_store_path(self._base_path)):
             self._handle_output(context, obj)
 
     def _handle_output(self, context: OutputContext, obj) -> None:
-        marker = stale_marker(Path(str(self._base_path)), context.asset_key.path[-1])
+        marker = stale_marker(as_store_path(self._base_path), context.asset_key.path[-1])
         if isinstance(obj, KeepLastGood):
             atomic_write(marker, json.dumps({"reason": obj.reason}).encode())
             context.add_output_metadata({"kept_last_good": obj.reason})
@@ -219,19 +237,20 @@ class ParquetIOManager(UPathIOManager):
             marker.unlink(missing_ok=True)
 
     def dump_to_path(self, context: OutputContext, obj: pd.DataFrame, path: UPath) -> None:
-        write_parquet(obj, table(context.asset_key.path[-1]), Path(str(path)))
+        write_parquet(obj, table(context.asset_key.path[-1]), as_store_path(path))
 
     def load_from_path(self, context: InputContext, path: UPath) -> pd.DataFrame:
         """The table's last good file (marked with ``attrs[STALE_ATTR]`` when stale); an
         empty frame of the spec when it is stale and was never published."""
         name = context.asset_key.path[-1]
-        marker = stale_marker(Path(str(self._base_path)), name)
+        marker = stale_marker(as_store_path(self._base_path), name)
         reason = (json.loads(marker.read_text("utf-8")).get("reason")
                   if not context.has_asset_partitions and marker.exists() else None)
-        if reason and not Path(str(path)).exists():
+        if reason and not path.exists():
             df = table(name).empty_frame()
         else:
-            df = pq.read_table(str(path)).to_pandas()
+            source, fs = arrow_source(as_store_path(path))
+            df = pq.read_table(source, filesystem=fs).to_pandas()
         if reason:
             df.attrs[STALE_ATTR] = reason
         return df

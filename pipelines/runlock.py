@@ -16,11 +16,18 @@ holds :func:`publish_lock` (``<data_dir>/.publish.lock``) while it writes: a tab
 stale marker (the Parquet IO manager), a history migration, the catalog (which hashes the
 files it describes), the report and its charts. Each writer's files are then a whole set
 from one run, and the catalog describes the files as they are when it is written.
+
+A data dir on object storage (a URL, :mod:`pipelines.store`) has no OS file lock: its lock
+is a local file named after the URL (:func:`lock_path`), which keeps the updates of one
+machine apart (updates from several machines are kept apart by the deployment's run queue,
+one run per source); objects are put whole, so there are no temporary files to sweep.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +35,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from pipelines.settings import env_lock_wait_seconds
+from pipelines.store import is_local, is_url
 
 LOCK_FILE = ".run.lock"
 PUBLISH_LOCK_FILE = ".publish.lock"
@@ -53,7 +61,7 @@ def run_lock(data_dir: str | Path, timeout: float | None = None,
     Raises:
         RunLocked: the lock was not free within ``timeout`` (names the lock file).
     """
-    path = Path(data_dir) / LOCK_FILE
+    path = lock_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     wait = timeout if timeout is not None else (env_lock_wait_seconds() or LOCK_WAIT_SECONDS)
     lock = FileLock(str(path))
@@ -75,6 +83,15 @@ def run_lock(data_dir: str | Path, timeout: float | None = None,
         lock.release()
 
 
+def lock_path(data_dir: str | Path, name: str = LOCK_FILE) -> Path:
+    """The lock file ``name`` of ``data_dir``: ``<data_dir>/<name>`` (default ``.run.lock``);
+    for a URL, a local file ``<temp dir>/ai-numbers-locks/<sha256 of the URL, 16 hex><name>``."""
+    if is_url(str(data_dir)):
+        digest = hashlib.sha256(str(data_dir).rstrip("/").encode()).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / "ai-numbers-locks" / f"{digest}{name}"
+    return Path(data_dir) / name
+
+
 @contextmanager
 def publish_lock(data_dir: str | Path, timeout: float | None = None) -> Iterator[Path]:
     """Hold ``<data_dir>/.publish.lock`` (an OS file lock, released by the kernel when its
@@ -86,7 +103,7 @@ def publish_lock(data_dir: str | Path, timeout: float | None = None) -> Iterator
     Raises:
         RunLocked: another writer held the lock longer than ``timeout`` (names the file).
     """
-    path = Path(data_dir) / PUBLISH_LOCK_FILE
+    path = lock_path(data_dir, PUBLISH_LOCK_FILE)
     path.parent.mkdir(parents=True, exist_ok=True)
     wait = timeout if timeout is not None else (env_lock_wait_seconds() or LOCK_WAIT_SECONDS)
     lock = FileLock(str(path.resolve()), is_singleton=True)
@@ -105,8 +122,10 @@ def publish_lock(data_dir: str | Path, timeout: float | None = None) -> Iterator
 def sweep_temporary_files(data_dir: str | Path) -> list[Path]:
     """Remove the temporary files of atomic writes whose writer process is gone (a run
     killed mid-write) under ``published/``, ``snapshots/`` and ``status/``; returns them.
-    A temporary file of a live process is left alone."""
+    A temporary file of a live process is left alone. None on object storage."""
     removed = []
+    if not is_local(data_dir):
+        return removed
     for folder in _SWEPT:
         for tmp in (Path(data_dir) / folder).rglob(".*.tmp"):
             match = _TEMP.match(tmp.name)

@@ -27,6 +27,7 @@ from pipelines.runlock import run_lock
 from pipelines.settings import env_data_dir
 from pipelines.snapshots import atomic_write
 from pipelines.staleness import stale_assets
+from pipelines.store import data_root, read_parquet
 from pipelines.tables import table
 
 
@@ -172,8 +173,8 @@ def update_all(instance: DagsterInstance, run_config: dict | None = None,
 
     summary = RunSummary()
     run_config = run_config or {}
-    data_dir = Path(run_config.get("resources", {}).get("settings", {}).get("config", {})
-                    .get("data_dir") or env_data_dir())
+    data_dir = data_root(run_config.get("resources", {}).get("settings", {}).get("config", {})
+                         .get("data_dir") or env_data_dir())
     graph = defs.resolve_asset_graph()
 
     def execute(job: str, partition_key: str | None = None, step: str = "",
@@ -231,7 +232,7 @@ def _complete_history(history, data_dir: Path, instance: DagsterInstance,
     """Add the new partition keys of ``history`` (from its published versions table) and
     run its job for every version whose partition file is missing."""
     versions_file = data_dir / "published" / f"{history.versions_table}.parquet"
-    versions = (pd.read_parquet(versions_file)[history.version_column].tolist()
+    versions = (read_parquet(versions_file)[history.version_column].tolist()
                 if versions_file.exists() else [])
     existing = set(instance.get_dynamic_partitions(history.partitions_def.name))
     new = sorted(set(versions) - existing)

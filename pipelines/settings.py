@@ -1,6 +1,8 @@
 """Run settings from the environment, checked up front (documented in the README).
 
-- ``AI_NUMBERS_DATA_DIR``: where snapshots, status and published tables live (default ``./data``).
+- ``AI_NUMBERS_DATA_DIR``: where snapshots, status and published tables live (default ``./data``):
+  a folder, or a URL on object storage (``s3://bucket/prefix``, any fsspec protocol, with
+  ``AI_NUMBERS_STORAGE_OPTIONS``): :mod:`pipelines.store`.
 - ``AI_NUMBERS_MODE``: ``auto`` (default: fetch every registered source; a source whose host
   does not answer falls back to its newest local snapshot, then to the bundled reference
   figures), ``offline`` (no request: newest local snapshot, else the reference figures) or
@@ -17,6 +19,14 @@ from urllib.parse import urlsplit
 from dagster import ConfigurableResource
 
 from pipelines.snapshots import SnapshotStore
+from pipelines.store import (
+    StoreError,
+    StorePath,
+    check_writable_remote,
+    data_root,
+    is_local,
+    is_url,
+)
 
 MODES = ("auto", "offline", "live")
 #: Modes that fetch (``Fetcher`` makes requests).
@@ -36,8 +46,10 @@ def env_mode() -> str:
 
 
 def env_data_dir() -> str:
-    """``AI_NUMBERS_DATA_DIR`` as an absolute path (default ``./data``)."""
-    return str(Path(os.environ.get("AI_NUMBERS_DATA_DIR") or "data").resolve())
+    """``AI_NUMBERS_DATA_DIR`` as an absolute path (default ``./data``), or as the URL it is
+    (``s3://bucket/prefix``, any fsspec protocol: :mod:`pipelines.store`)."""
+    value = (os.environ.get("AI_NUMBERS_DATA_DIR") or "").strip() or "data"
+    return value.rstrip("/") if is_url(value) else str(Path(value).resolve())
 
 
 def env_mirror() -> str | None:
@@ -106,13 +118,17 @@ class PipelineSettings(ConfigurableResource):
             return self.mode
         return env_mode()
 
-    def effective_data_dir(self) -> Path:
-        return Path(self.data_dir).resolve() if self.data_dir else Path(env_data_dir())
+    def effective_data_dir(self) -> StorePath:
+        """The data dir: an absolute local Path, or a UPath for a URL (pipelines.store)."""
+        if not self.data_dir:
+            return data_root(env_data_dir())
+        return data_root(self.data_dir if is_url(self.data_dir)
+                         else str(Path(self.data_dir).resolve()))
 
     def snapshots(self) -> SnapshotStore:
         return SnapshotStore(self.effective_data_dir())
 
-    def status_dir(self) -> Path:
+    def status_dir(self) -> StorePath:
         return self.effective_data_dir() / "status"
 
 
@@ -196,7 +212,13 @@ def check_writable(data_dir: str | Path) -> None:
         SettingsError: naming the first folder that cannot be written (e.g. a read-only
             ``published/``) and what to do.
     """
-    root = Path(data_dir)
+    try:
+        root = data_root(data_dir)
+        if not is_local(root):  # object storage: no folders to check, one probe object
+            check_writable_remote(root)
+            return
+    except StoreError as exc:
+        raise SettingsError(str(exc)) from exc
     for folder in (root, root / "snapshots", root / "status", root / "published"):
         target = folder if folder.exists() else folder.parent
         if not target.exists():

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipelines.paths import confined
+from pipelines.store import data_root, is_local, put_bytes, replace
 
 
 
@@ -50,10 +51,17 @@ class SnapshotStore:
     URLs, e.g. one per Hub repo). A new snapshot is recorded only when the bytes differ
     from the stream's newest; files are written to a temporary name and atomically
     renamed, so a reader never sees half a body.
+
+    On object storage (a URL data dir, :mod:`pipelines.store`), where each listing and each
+    read is a request, a store lists the snapshot tree once (on first use) and reads each
+    record once; it keeps both current with its own writes. A store lives for one step of
+    a run (``PipelineSettings.snapshots()``), so it sees what was stored when it started.
     """
 
     def __init__(self, data_dir: str | Path):
-        self.root = Path(data_dir) / "snapshots"
+        self.root = data_root(data_dir) / "snapshots"  # a local folder or a URL
+        self._keys: set[str] | None = None    # object storage: the keys under root
+        self._texts: dict[str, str] = {}      # object storage: record.json read, by key
 
     def _dir(self, stream: str) -> Path:
         """The folder of ``stream`` under the snapshot root: each ``/``-separated part kept
@@ -73,16 +81,55 @@ class SnapshotStore:
         """Every record of ``stream``, oldest first (by ``retrieved_at``)."""
         base = self._dir(stream)
         out = []
-        for rec_path in base.glob("*/record.json"):
+        for rec_path in self._record_paths(base):
             if len(rec_path.parent.name) != 64:  # set aside: <sha>.altered-<time>
                 continue
             try:
-                out.append(SnapshotRecord(**json.loads(rec_path.read_text(encoding="utf-8"))))
+                out.append(SnapshotRecord(**json.loads(self._read_text(rec_path))))
             except (json.JSONDecodeError, TypeError) as exc:
                 warnings.warn(f"snapshot record {rec_path} is unreadable ({exc}); that "
                               "snapshot is ignored (a live run fetches the source again)",
                               stacklevel=2)
         return sorted(out, key=lambda r: (r.retrieved_at, r.sha256))
+
+    def _record_paths(self, base: Path) -> list[Path]:
+        """``<base>/*/record.json``: globbed locally, from the one listing on object storage."""
+        if is_local(self.root):
+            return list(base.glob("*/record.json"))
+        if self._keys is None:
+            self.root.fs.invalidate_cache(self.root.path)  # a fresh listing per store
+            self._keys = set(self.root.fs.find(self.root.path))
+        prefix = base.path.rstrip("/") + "/"
+        return [base.joinpath(*key[len(prefix):].split("/")) for key in sorted(self._keys)
+                if key.startswith(prefix) and key.endswith("/record.json")
+                and key[len(prefix):].count("/") == 1]
+
+    def _read_text(self, path: Path) -> str:
+        """A record's text. On object storage the first read under a source's folder
+        (``snapshots/<source id>/``) fetches every record listed there, concurrently (one
+        batch: a step that reads one stream of a source mostly reads its others too)."""
+        if is_local(path):
+            return path.read_text(encoding="utf-8")
+        if path.path not in self._texts:
+            top = path.path[:len(self.root.path) + 1] + \
+                path.path[len(self.root.path) + 1:].split("/", 1)[0] + "/"
+            keys = [k for k in self._keys or () if k.startswith(top)
+                    and k.endswith("/record.json") and k not in self._texts]
+            fetched = path.fs.cat(sorted({*keys, path.path}), on_error="omit")
+            self._texts.update({k: v.decode("utf-8") for k, v in fetched.items()})
+            if path.path not in self._texts:  # gone meanwhile: the error of a plain read
+                self._texts[path.path] = path.fs.cat_file(path.path).decode("utf-8")
+        return self._texts[path.path]
+
+    def _written(self, path: Path, data: bytes | None) -> None:
+        """Keep the listing and the records read current with a write (None: removed)."""
+        if self._keys is None or is_local(path):
+            return
+        self._texts.pop(path.path, None)
+        if data is None:
+            self._keys = {k for k in self._keys if not k.startswith(path.path + "/")}
+        else:
+            self._keys.add(path.path)
 
     def latest(self, stream: str) -> SnapshotRecord | None:
         """The newest snapshot record of ``stream``, or None when there is none."""
@@ -106,7 +153,8 @@ class SnapshotStore:
         folder = (self.root / record.file).parent
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         target = folder.with_name(f"{folder.name}.altered-{stamp}")
-        os.replace(folder, target)
+        replace(folder, target)
+        self._written(folder, None)
         return str(target.relative_to(self.root))
 
     def reject(self, stream: str, body: bytes) -> str:
@@ -148,6 +196,7 @@ class SnapshotStore:
         body_path = snap_dir / "body"
         if not body_path.exists():
             atomic_write(body_path, result.body)
+            self._written(body_path, result.body)
         record = SnapshotRecord(
             source_id=source_id, stream=stream, url=result.url,
             retrieved_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
@@ -156,8 +205,9 @@ class SnapshotStore:
             file=str(body_path.relative_to(self.root)), http_status=result.http_status,
             extra={"link": result.link} if result.link else {},
         )
-        atomic_write(snap_dir / "record.json",
-                      json.dumps(asdict(record), indent=2, sort_keys=True).encode())
+        text = json.dumps(asdict(record), indent=2, sort_keys=True).encode()
+        atomic_write(snap_dir / "record.json", text)
+        self._written(snap_dir / "record.json", text)
         return record, True
 
 
@@ -189,7 +239,12 @@ def temp_prefix(path: Path) -> str:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, renamed
-    over ``path``: a reader, or a run killed meanwhile, leaves ``path`` old or new."""
+    over ``path``: a reader, or a run killed meanwhile, leaves ``path`` old or new. On
+    object storage (a remote UPath, :mod:`pipelines.store`) the object is put whole in one
+    request, which is atomic for readers too."""
+    if not is_local(path):
+        put_bytes(path, data)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path), suffix=".tmp")
     try:

@@ -35,6 +35,7 @@ from pipelines.codeversion import code_version
 from pipelines.publish import published_key, published_tables
 from pipelines.runlock import publish_lock
 from pipelines.settings import PipelineSettings
+from pipelines.store import read_parquet
 
 #: Published tables the claim rules read (every non-claims table built by the pipeline).
 CLAIM_INPUTS = ["patent_figures", "model_facts", "benchmark_figures", "patent_families",
@@ -89,7 +90,7 @@ def verdict_unchanged(context: AssetCheckExecutionContext,
     """Compare the verdicts of the published ``article_claims`` with those this check
     recorded on its previous evaluation (in the instance); WARN naming each change."""
     path = settings.effective_data_dir() / "published" / "article_claims.parquet"
-    claims = pd.read_parquet(path, columns=["claim_id", "verdict"])
+    claims = read_parquet(path, columns=["claim_id", "verdict"])
     now = dict(zip(claims["claim_id"], claims["verdict"], strict=True))
     before = previous_check_verdicts(context.instance, context.run.run_id)
     changes = verdict_changes(claims, before or {})

@@ -14,9 +14,8 @@ benchmark, one dot per model) as tall as it needs to be.
 """
 from __future__ import annotations
 
-import os
+import io
 import re
-import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from assets.claims.evidence import fmt_number
-from pipelines.snapshots import publish_file
+from pipelines.snapshots import atomic_write
 
 COLOURS = ["#2166ac", "#b2182b", "#1b7837", "#762a83", "#e08214", "#35978f", "#8c510a"]
 VERDICT_COLOURS = {"supported": "#1b7837", "partly_supported": "#7fbc41",
@@ -111,11 +110,10 @@ def save(chart: Chart, out_dir: Path) -> Chart:
         return chart
     for ext in ("svg", "png"):
         path = out_dir / f"{file_stem(chart.name)}.{ext}"
-        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{path.name}.", suffix=f".{ext}")
-        os.close(fd)
         meta = {"Software": None} if ext == "png" else {"Date": None}
-        chart.figure.savefig(tmp, dpi=100, metadata=meta)
-        publish_file(tmp, path)
+        buffer = io.BytesIO()
+        chart.figure.savefig(buffer, format=ext, dpi=100, metadata=meta)
+        atomic_write(path, buffer.getvalue())  # a local file or an object (pipelines.store)
         chart.files[ext] = path.name
     plt().close(chart.figure)
     return chart

@@ -6,8 +6,6 @@ tables passed in; nothing is typed in.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -29,7 +27,7 @@ from assets.claims.mission import (
     granted_shares_chart,
     shared_benchmarks_chart,
 )
-from pipelines.snapshots import publish_file
+from pipelines.snapshots import atomic_write
 
 
 @dataclass
@@ -146,10 +144,7 @@ def _header(claims: pd.DataFrame, status: pd.DataFrame | None) -> dict:
 
 
 def _write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    publish_file(tmp, path)
+    atomic_write(path, text.encode("utf-8"))  # a local file or an object (pipelines.store)
 
 
 def render(claims: pd.DataFrame, evidence: pd.DataFrame, inputs: ReportInputs,

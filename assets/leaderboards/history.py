@@ -22,6 +22,7 @@ from assets.leaderboards.tables import (
     with_spec_dtypes,
 )
 from pipelines.publish import published_key
+from pipelines.store import arrow_source, read_parquet
 
 ARENA_SCORES_KEY = published_key(ARENA_SCORES.name)
 LIVEBENCH_HISTORY_KEY = published_key(LIVEBENCH_HISTORY.name)
@@ -40,9 +41,14 @@ def read_arena_history(data_dir: Path) -> pd.DataFrame:
     files = sorted(root.glob(f"{column}=*/part-0.parquet")) if root.exists() else []
     if not files:
         return ARENA_SCORES_LATEST.empty_frame()
-    parts = {f.parent.name.split("=", 1)[1]: ds.dataset(f).to_table().to_pandas()
-             for f in files}
+    parts = {f.parent.name.split("=", 1)[1]: _read_file(f) for f in files}
     return arena.arena_history(parts)
+
+
+def _read_file(path: Path) -> pd.DataFrame:
+    """One partition file as stored (no partition column added), local or remote."""
+    source, fs = arrow_source(path)
+    return ds.dataset(source, filesystem=fs).to_table().to_pandas()
 
 
 def livebench_partition_files(data_dir: Path) -> dict[str, Path]:
@@ -69,7 +75,7 @@ def read_livebench_as_of(data_dir: Path, as_of: date | str | None = None) -> pd.
     keys = versions_as_of(files, as_of)
     if not keys:
         return LIVEBENCH_SCORES.empty_frame()
-    frames = [pd.read_parquet(files[k]) for k in keys]
+    frames = [read_parquet(files[k]) for k in keys]
     df = pd.concat(frames, ignore_index=True)[LIVEBENCH_SCORES.column_names]
     df["release"] = pd.to_datetime(df["release"]).dt.date
     df = df.sort_values(list(LIVEBENCH_SCORES.primary_key), kind="stable")

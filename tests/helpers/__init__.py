@@ -21,12 +21,13 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
-def run_pipeline(data_dir: Path, mode: str = "offline", mirror: str | None = None,
+def run_pipeline(data_dir: Path | str, mode: str = "offline", mirror: str | None = None,
                  instance: DagsterInstance | None = None, rebuild: bool = False):
-    """Bring everything up to date into ``data_dir`` the way ``make run`` does (fetch, the
-    stale discovery assets, missing partitions, the stale published assets) on a real
-    (ephemeral) Dagster instance; ``rebuild`` rebuilds every asset as ``--rebuild`` does.
-    Returns the :class:`pipelines.runner.RunSummary`."""
+    """Bring everything up to date into ``data_dir`` (a folder, or a URL such as
+    ``s3://bucket/prefix``) the way ``make run`` does (fetch, the stale discovery assets,
+    missing partitions, the stale published assets) on a real (ephemeral) Dagster
+    instance; ``rebuild`` rebuilds every asset as ``--rebuild`` does. Returns the
+    :class:`pipelines.runner.RunSummary`."""
     from pipelines.runner import resource_config, update_all
 
     config = resource_config(data_dir=str(data_dir), mode=mode, mirror=mirror,
