@@ -35,7 +35,6 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from pipelines.freshness import aged_now
 from pipelines.console import (
     check_lines,
     claim_lines,
@@ -48,8 +47,8 @@ from pipelines.console import (
     stale_lines,
     stale_rows,
 )
+from pipelines.freshness import aged_now
 from pipelines.runlock import RunLocked
-from pipelines.store import data_root, is_url, read_parquet
 from pipelines.settings import (
     MODES,
     SettingsError,
@@ -58,6 +57,7 @@ from pipelines.settings import (
     env_mirror,
     env_mode,
 )
+from pipelines.store import data_root, is_url, read_parquet
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 #: Verdicts of the claims table before the latest run, kept by ``run`` for ``claims``.

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from pipelines.freshness import stale_mask, stale_sources, stale_text
 from pipelines.ratelimit import usage_lines
+
 #: Verdict -> style on a terminal.
 VERDICT_STYLE = {"supported": "green", "partly_supported": "yellow", "contradicted": "red",
                  "disputed": "magenta", "unverifiable": "dim"}

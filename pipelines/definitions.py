@@ -42,7 +42,10 @@ from dagster import (
 
 from assets.claims import assets as claims
 from assets.leaderboards import assets as leaderboards
-from assets.leaderboards.snapshots import stored_arena_versions, stored_livebench_versions
+from assets.leaderboards.snapshots import (
+    stored_arena_versions,
+    stored_livebench_versions,
+)
 from assets.leaderboards.tables import ARENA_SOURCE, LIVEBENCH_SOURCE
 from assets.models import assets as models
 from assets.patents import assets as patents

@@ -21,10 +21,10 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from email.utils import parsedate_to_datetime
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +33,16 @@ from pipelines.http import HttpSource
 from pipelines.paths import confined
 from pipelines.settings import FETCHING_MODES
 from pipelines.snapshots import SnapshotRecord, SnapshotStore, atomic_write
-from pipelines.tables import FLOAT, INT32, INT64, STR, TIMESTAMP, Column, TableSpec, register
+from pipelines.tables import (
+    FLOAT,
+    INT32,
+    INT64,
+    STR,
+    TIMESTAMP,
+    Column,
+    TableSpec,
+    register,
+)
 
 #: What a body must look like, by ``expect`` (sources.yaml ``expect``, or given per stream).
 BODY_KINDS = ("zip", "json", "json_array", "json_array_nonempty", "csv", "text")

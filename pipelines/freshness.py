@@ -17,7 +17,6 @@
 
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from pathlib import Path
 
 import pandas as pd
 from dagster import (
@@ -32,6 +31,7 @@ from dagster import (
 )
 
 from pipelines.settings import PipelineSettings
+from pipelines.store import data_root, read_parquet
 
 #: The daily_refresh schedule runs every 24 h: a snapshot asset not materialized for 36 h
 #: warns, for 72 h fails (Dagster's freshness policy on each snapshot asset).
@@ -99,22 +99,23 @@ def freshness_checks(tables: Mapping[AssetKey, Iterable[str]], status_key: Asset
     @multi_asset_check(specs=specs, can_subset=True, name="sources_fresh",
                        description="Source freshness against each source's cadence")
     def sources_fresh(context: AssetCheckExecutionContext, settings: PipelineSettings):
-        path = Path(settings.effective_data_dir()) / "published" / "source_status.parquet"
-        status = pd.read_parquet(path) if path.exists() else None
+        path = data_root(settings.effective_data_dir()) / "published" / "source_status.parquet"
+        status = read_parquet(path) if path.exists() else None
         for check_key in context.selected_asset_check_keys:
             yield evaluate(check_key.asset_key, sources_of[check_key.asset_key], status)
 
     return sources_fresh
 
 
-def evaluate(asset_key: AssetKey, source_ids: tuple[str, ...],
-             status: pd.DataFrame | None) -> AssetCheckResult:
-    """The ``sources_fresh`` result of one table from ``status`` (None: not published)."""
+def evaluate(asset_key: AssetKey, source_ids: tuple[str, ...], status: pd.DataFrame | None,
+             now: pd.Timestamp | None = None) -> AssetCheckResult:
+    """The ``sources_fresh`` result of one table from ``status`` (None: not published), the
+    ages measured again at ``now`` (default: the current UTC time)."""
     if status is None:
         return AssetCheckResult(asset_key=asset_key, check_name=CHECK_NAME, passed=True,
                                 severity=AssetCheckSeverity.WARN,
                                 metadata={"note": "source_status not published yet"})
-    stale = stale_sources(aged_now(status), source_ids)   # ages as of the check
+    stale = stale_sources(aged_now(status, now), source_ids)   # ages as of the check
     return AssetCheckResult(
         asset_key=asset_key, check_name=CHECK_NAME, passed=stale.empty,
         severity=AssetCheckSeverity.WARN,

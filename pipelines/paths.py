@@ -17,10 +17,11 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _PARTITION_UNSAFE = re.compile(r"[%/\\\x00-\x1f\x7f-\x9f]")
 
 
-def confined(root: Path, name: str) -> Path:
-    """``root`` joined with the ``/``-separated ``name``: each part kept as one folder or
-    file name, with control characters, backslashes and ``..`` replaced by ``_`` and empty
-    or ``.`` parts dropped.
+def confined(root, name: str):
+    """``root`` (a local ``Path``, or a ``UPath`` on object storage) joined with the
+    ``/``-separated ``name``: each part kept as one folder or file name, with control
+    characters, backslashes and ``..`` replaced by ``_`` and empty or ``.`` parts dropped
+    (locally also checked, links resolved, to stay inside ``root``).
 
     Raises:
         ValueError: ``name`` has no usable part, or would still leave ``root`` (names it).
@@ -30,8 +31,10 @@ def confined(root: Path, name: str) -> Path:
     parts = [p for p in parts if p.strip() not in ("", ".")]
     if not parts:
         raise ValueError(f"{name!r} names no file or folder")
-    path = Path(root).joinpath(*parts)
-    if not path.resolve().is_relative_to(Path(root).resolve()):
+    if not isinstance(root, Path):   # object storage (a UPath): no links to follow
+        return root.joinpath(*parts)
+    path = root.joinpath(*parts)
+    if not path.resolve().is_relative_to(root.resolve()):
         raise ValueError(f"{name!r} leaves {root}")
     return path
 

@@ -39,16 +39,15 @@ from dagster import (
     multi_asset,
 )
 
+from pipelines.codeversion import code_version as module_code_version
 from pipelines.io_managers import (
     SOURCE_SNAPSHOTS_ATTR,
     STALE_ATTR,
     KeepLastGood,
     column_schema,
 )
-from pipelines.codeversion import code_version as module_code_version
 from pipelines.quality import suite_path, validate_frame
 from pipelines.tables import table
-
 
 
 def published_key(name: str) -> AssetKey:

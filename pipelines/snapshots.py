@@ -19,7 +19,6 @@ from pipelines.paths import confined
 from pipelines.store import data_root, is_local, put_bytes, replace
 
 
-
 @dataclass
 class SnapshotRecord:
     """The JSON record beside each snapshot body.

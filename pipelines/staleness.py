@@ -22,7 +22,6 @@ partitions, and the LiveBench history grows past that), and a missing output fil
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
 from dagster import AssetKey, DagsterInstance
 from dagster._core.definitions.data_version import (
@@ -42,8 +41,10 @@ def _missing_files(materialization) -> list[str]:
     """Paths named by a materialization's ``path``-typed metadata that no longer exist."""
     from dagster import PathMetadataValue
 
+    from pipelines.store import as_store_path
+
     return [str(v.value) for v in (materialization.metadata or {}).values()
-            if isinstance(v, PathMetadataValue) and not Path(str(v.value)).exists()]
+            if isinstance(v, PathMetadataValue) and not as_store_path(str(v.value)).exists()]
 
 
 def stale_assets(instance: DagsterInstance, asset_graph, keys: Iterable[AssetKey],

@@ -86,16 +86,20 @@ def test_stale_means_older_than_the_cadence_and_pinned_or_unknown_never_is():
 
 
 def test_freshness_check_fails_as_warn_on_an_old_source_and_passes_on_a_fresh_one():
-    old = evaluate(TABLE, ("arena",), _status({"arena": (35.25, 3.0)}))
+    old = evaluate(TABLE, ("arena",), _status({"arena": (35.25, 3.0)}), NOW)
     assert not old.passed and old.severity == AssetCheckSeverity.WARN
     assert "arena: newest version 2025-01-24" in old.description
-    fresh = evaluate(TABLE, ("arena",), _status({"arena": (1.0, 3.0)}))
+    fresh = evaluate(TABLE, ("arena",), _status({"arena": (1.0, 3.0)}), NOW)
     assert fresh.passed
     # a stale source the table does not rest on does not fail it
     other = evaluate(TABLE, ("livebench",), _status({"arena": (35.25, 3.0),
-                                                     "livebench": (1.0, 45.0)}))
+                                                     "livebench": (1.0, 45.0)}), NOW)
     assert other.passed
     assert evaluate(TABLE, ("arena",), None).passed  # source_status not published yet
+    # the ages are measured when the check runs, not when source_status was built: the
+    # same table read 30 days on fails (nothing changed upstream, so it was not rebuilt)
+    assert not evaluate(TABLE, ("arena",), _status({"arena": (1.0, 3.0)}),
+                        NOW + pd.Timedelta(days=30)).passed
 
 
 def test_every_registered_source_says_its_cadence():

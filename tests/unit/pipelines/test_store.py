@@ -13,7 +13,12 @@ import pytest
 from upath import UPath
 
 from pipelines.runlock import lock_path, sweep_temporary_files
-from pipelines.settings import PipelineSettings, SettingsError, check_writable, env_data_dir
+from pipelines.settings import (
+    PipelineSettings,
+    SettingsError,
+    check_writable,
+    env_data_dir,
+)
 from pipelines.snapshots import SnapshotStore, atomic_write
 from pipelines.store import (
     StoreError,
