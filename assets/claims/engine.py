@@ -60,7 +60,10 @@ class EvidenceRow:
     (for example ``China / 2023 / share_of_world_granted_AI_patents``), ``value`` and
     ``unit`` what that row says, ``source_document`` the document (or snapshot) it comes
     from, ``publisher`` who published it; ``value_text`` the value of a row that is not a
-    number (a date as ``YYYY-MM-DD``, a license, a short text).
+    number (a date as ``YYYY-MM-DD``, a license, a short text). ``evaluator`` (who measured
+    a benchmark or leaderboard value) and ``independent`` (True for the independent
+    evaluators of ``claims.yaml`` ``evidence_hierarchy``, False for a model maker's own
+    evaluation) are set by the model-comparison rules, None elsewhere.
     """
 
     table: str
@@ -71,6 +74,8 @@ class EvidenceRow:
     publisher: str
     note: str | None = None
     value_text: str | None = None
+    evaluator: str | None = None
+    independent: bool | None = None
 
 
 def source_label(ev: EvidenceRow) -> str:
@@ -139,6 +144,20 @@ def registered_rules() -> dict[str, Rule]:
 def article() -> dict:
     """The ``article`` block of ``claims.yaml`` (title, language, ``as_of`` date string)."""
     return load_yaml(CLAIMS_FILE)["article"]
+
+
+@cache
+def evidence_hierarchy() -> dict:
+    """The ``evidence_hierarchy`` block of ``claims.yaml``: ``independent`` (a list of
+    ``{evaluator, comparable_when, ...}``) and ``model_maker``.
+
+    Raises:
+        ValueError: when the block or its ``independent`` list is missing.
+    """
+    block = load_yaml(CLAIMS_FILE).get("evidence_hierarchy") or {}
+    if not block.get("independent"):
+        raise ValueError(f"{CLAIMS_FILE.name}: evidence_hierarchy.independent is missing")
+    return block
 
 
 @cache
@@ -253,6 +272,7 @@ def check_claims(
                 "claim_id": spec.id, "seq": i, "table": ev.table, "key": ev.key,
                 "value": ev.value, "unit": ev.unit, "source_document": ev.source_document,
                 "publisher": ev.publisher, "note": ev.note, "value_text": ev.value_text,
+                "evaluator": ev.evaluator, "independent": ev.independent,
             })
             label = source_label(ev)
             if label not in sources:

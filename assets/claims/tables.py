@@ -80,6 +80,11 @@ TABLES = register(
                    nullable=False),
             Column("publisher", STR, "Publisher of the source document", nullable=False),
             Column("note", STR, "How the row was used"),
+            Column("evaluator", STR, "Who measured the value (model-comparison claims: "
+                   "LMArena, LiveBench or the model maker whose table it is)"),
+            Column("independent", BOOL, "True: an independent evaluator of claims.yaml "
+                   "evidence_hierarchy; False: a model maker's own evaluation; null: not a "
+                   "model comparison"),
         ),
     ),
 )

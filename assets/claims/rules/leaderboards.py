@@ -110,7 +110,8 @@ def arena_evidence(history: pd.DataFrame, basis: str, model: str, other: str,
         rows.append(EvidenceRow(
             table=basis, key=f"{version} / {name}", value=score, unit="arena score",
             source_document=str(document), publisher="LMArena",
-            note=f"95% CI {ci}; best variant of {model_id} on {version}"))
+            note=f"95% CI {ci}; best variant of {model_id} on {version}",
+            evaluator="LMArena", independent=True))
         shown.append(f"{name} {fmt_number(score)} ({ci})")
     if found["overlap"]:
         outcome = "intervals overlap: comparable"
@@ -175,7 +176,7 @@ def livebench_evidence(scores: pd.DataFrame, basis: str, models: list[str]
     rows = [EvidenceRow(table=basis, key=f"{r['release']} / {r['model_name_raw']} / global",
                         value=float(r["score"]), unit="score (0-100)",
                         source_document=str(r["source_document"]), publisher="LiveBench",
-                        note=str(r["note"]))
+                        note=str(r["note"]), evaluator="LiveBench", independent=True)
             for r in sub.to_dict("records")]
     parts = ", ".join(
         f"{r['model_name_raw']} {r['score']:.2f}"
@@ -183,3 +184,21 @@ def livebench_evidence(scores: pd.DataFrame, basis: str, models: list[str]
            else "")
         for r in sub.to_dict("records"))
     return f"LiveBench global average (release {sub['release'].iloc[0]}, {basis}): {parts}.", rows
+
+
+def arena_standing(history: pd.DataFrame, model: str, other: str,
+                   as_of: date | None = None) -> str | None:
+    """Where ``model`` stands against ``other`` on the arena as of ``as_of`` (the article's
+    date by default): ``comparable`` when the 95% confidence intervals overlap (the
+    hierarchy's criterion, ``claims.yaml``), else ``ahead`` or ``behind``; None when there
+    is no such comparison."""
+    if history.empty:
+        return None
+    try:
+        found = arena_comparison(history, model, other, as_of or article_date())
+    except ComparisonUnavailable:
+        return None
+    if found["overlap"]:
+        return "comparable"
+    return "ahead" if found["gap"] > 0 else "behind"
+
