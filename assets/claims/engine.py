@@ -4,8 +4,8 @@
 written rule for judgement words such as "beats" or "comparable"). Each claim id has exactly
 one rule function, registered with :func:`rule` in a module of ``assets/claims/rules/``
 (``patents``, ``models``, ``comparisons``, ...). A rule receives the claim spec and the
-published tables and returns a :class:`RuleResult`; it never returns a typed-in verdict: the verdict is computed from the
-evidence values.
+published tables and returns a :class:`RuleResult`; it never returns a typed-in verdict: the
+verdict is computed from the evidence values.
 
 :func:`check_claims` runs every rule and returns the ``article_claims`` and
 ``claim_evidence`` tables.
