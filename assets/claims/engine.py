@@ -63,7 +63,11 @@ class EvidenceRow:
     number (a date as ``YYYY-MM-DD``, a license, a short text). ``evaluator`` (who measured
     a benchmark or leaderboard value) and ``independent`` (True for the independent
     evaluators of ``claims.yaml`` ``evidence_hierarchy``, False for a model maker's own
-    evaluation) are set by the model-comparison rules, None elsewhere.
+    evaluation) are set by the model-comparison rules, None elsewhere. ``observed_on``
+    (``datetime.date``) is the day the value was read from its source (a leaderboard
+    version, the table state of a reference figure), None when the source gives none; a
+    row observed after the article's date (:func:`later_than_article`) is listed but is not
+    evidence for the verdict.
     """
 
     table: str
@@ -76,6 +80,14 @@ class EvidenceRow:
     value_text: str | None = None
     evaluator: str | None = None
     independent: bool | None = None
+    observed_on: date | None = None
+
+
+def later_than_article(day: date | None) -> bool:
+    """Whether a figure observed on ``day`` was read after the article's date
+    (``claims.yaml`` ``article.as_of``): such a figure is not evidence for a verdict, since
+    rows may have been added to its source since (False when ``day`` is None)."""
+    return day is not None and day > date.fromisoformat(str(article()["as_of"]))
 
 
 def source_label(ev: EvidenceRow) -> str:
@@ -273,6 +285,8 @@ def check_claims(
                 "value": ev.value, "unit": ev.unit, "source_document": ev.source_document,
                 "publisher": ev.publisher, "note": ev.note, "value_text": ev.value_text,
                 "evaluator": ev.evaluator, "independent": ev.independent,
+                "observed_on": ev.observed_on,
+                "later_than_article": later_than_article(ev.observed_on),
             })
             label = source_label(ev)
             if label not in sources:

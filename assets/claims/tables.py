@@ -7,6 +7,7 @@ from __future__ import annotations
 from assets.registry import load_sources
 from pipelines.tables import (
     BOOL,
+    DATE,
     FLOAT,
     INT16,
     STR,
@@ -85,6 +86,11 @@ TABLES = register(
             Column("independent", BOOL, "True: an independent evaluator of claims.yaml "
                    "evidence_hierarchy; False: a model maker's own evaluation; null: not a "
                    "model comparison"),
+            Column("observed_on", DATE, "Day the value was read from its source (leaderboard "
+                   "version, reference table state); null when the source gives none"),
+            Column("later_than_article", BOOL, "True: observed after the article's date "
+                   "(claims.yaml article.as_of), so listed but not counted in the verdict",
+                   nullable=False),
         ),
     ),
 )

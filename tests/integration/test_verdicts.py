@@ -179,6 +179,30 @@ def standings(a: str, b: str) -> dict[str, str]:
             "LiveBench": "comparable" if abs(gap) <= 3 else "ahead" if gap > 0 else "behind"}
 
 
+def reference_read_on(kind: str) -> set[date]:
+    """The ``date`` column (the day the figure was read: arena version, LiveBench table
+    state) of the benchmark_figures.csv rows of ``kind``."""
+    return {date.fromisoformat(r["date"]) for r in P.reference_rows("benchmark_figures")
+            if r["kind"] == kind}
+
+
+def counted(mode: str) -> set[str]:
+    """The independent evaluators whose figures count in ``mode``: a figure read after the
+    article's date is not evidence. Live, both leaderboards are read as they stood on
+    AS_OF. Offline, the reference rows are used, and counted only when their ``date`` is on
+    or before AS_OF (arena 2024-12-31 / 2025-01-24: counted; LiveBench 2025-03-31: not)."""
+    if mode == "live":
+        return {"LMArena", "LiveBench"}
+    return {name for name, kind in (("LMArena", "arena_score"),
+                                    ("LiveBench", "livebench_global"))
+            if max(reference_read_on(kind)) <= AS_OF}
+
+
+def late_evaluators(ev: pd.DataFrame) -> set[str]:
+    """Evaluators of evidence rows marked ``later_than_article``."""
+    return set(ev.loc[ev["later_than_article"].astype(bool), "evaluator"])
+
+
 def test_v3_beats_llama31(run):
     # DeepSeek-V3 README (chat and open-ended tables): 22 wins, 0 losses, 2 ties
     w, l, _ = card_wins("deepseek-v3", "llama-3.1-405b-instruct")
@@ -190,14 +214,18 @@ def test_v3_beats_llama31(run):
     ev = evidence_of(run, "v3_beats_llama31")
     assert set(ev.loc[ev["independent"].fillna(False).astype(bool), "evaluator"]) == {
         "LMArena", "LiveBench"}
+    # every figure is listed; those read after the article's date are marked
+    assert late_evaluators(ev) == {"LMArena", "LiveBench"} - counted(run[0])
 
 
 def test_v3_comparable_claude35(run):
     # independent: arena 1317 (+6/-5) vs 1283 (+3/-3): V3 ahead; LiveBench 60.45 vs 59.03:
-    # comparable. "Comparable" holds when at least comparable: 2 of 2 -> supported
+    # comparable. "Comparable" holds when at least comparable: live 2 of 2 -> supported;
+    # offline the reference LiveBench figures were read on 2025-03-31 (benchmark_figures.csv
+    # `date`), after the article's date: not counted, 1 of 1 (the arena) -> supported
     s = standings("deepseek-v3", "claude-3.5-sonnet-20241022")
     assert s == {"LMArena": "ahead", "LiveBench": "comparable"}
-    holding = sum(v in ("ahead", "comparable") for v in s.values())
+    holding = sum(v in ("ahead", "comparable") for k, v in s.items() if k in counted(run[0]))
     r = row(run, "v3_comparable_claude35")
     assert (r["verdict"], r["evidence_value"]) == ("supported", holding)
     # the maker's own card puts V3 ahead (more wins than losses): said in the explanation
@@ -207,6 +235,10 @@ def test_v3_comparable_claude35(run):
     ev = evidence_of(run, "v3_comparable_claude35")
     assert set(ev["evaluator"]) == {"LMArena", "LiveBench", "DeepSeek"}
     assert not ev.loc[ev["evaluator"] == "DeepSeek", "independent"].any()
+    assert late_evaluators(ev) == {"LMArena", "LiveBench"} - counted(run[0])
+    if "LiveBench" not in counted(run[0]):
+        assert (f"read on {max(reference_read_on('livebench_global'))}, after the article's "
+                f"date ({AS_OF})") in r["explanation"]
 
 
 def test_qwen_matches_western(run):
@@ -218,19 +250,26 @@ def test_qwen_matches_western(run):
         "behind"}
     r = row(run, "qwen_matches_western")
     lb_as_of = P.livebench_global("2024_11_25", AS_OF)
+    # Qwen2.5-Max is on neither leaderboard as of the article's date
+    assert not any("qwen2.5-max" in m for m in lb_as_of)
     if run[0] == "live":
-        # Qwen2.5-Max is on neither leaderboard as of the article's date: the best Qwen model
-        # matches neither comparator on every independent evaluation
-        assert not any("qwen2.5-max" in m for m in lb_as_of)
+        # the best Qwen model matches neither comparator on every independent evaluation
         assert (r["verdict"], r["evidence_value"]) == ("partly_supported", 0)
     else:
-        # offline, the reference LiveBench figures are the table as it stood on 2025-03-31
-        # (benchmark_figures.csv, "table state"): Qwen2.5-Max 62.29 there, ahead of both
-        # (59.03, 52.36); the row did not exist on the article's date
-        (mx,) = [float(x["value"]) for x in P.reference_rows("benchmark_figures")
-                 if x["kind"] == "livebench_global" and x["model"] == "qwen2.5-max"]
-        assert mx > lb_as_of["claude-3-5-sonnet-20241022"] + 3
-        assert (r["verdict"], r["evidence_value"]) == ("supported", 2)
+        # offline, the only figure for Qwen2.5-Max is the reference LiveBench one (62.29),
+        # read from the table as it stood on 2025-03-31 (benchmark_figures.csv `date`): not
+        # counted. Counted is the arena only (2025-01-24): Qwen2.5-72B behind Llama and
+        # Claude -> contradicted, 0 comparators matched
+        (mx,) = [x for x in P.reference_rows("benchmark_figures") if x["model"] == "qwen2.5-max"]
+        assert mx["kind"] == "livebench_global"
+        assert date.fromisoformat(mx["date"]) > AS_OF and counted("offline") == {"LMArena"}
+        ind = {o: standings("qwen2.5-72b-instruct", o)["LMArena"]
+               for o in ("llama-3.1-405b-instruct", "claude-3.5-sonnet-20241022")}
+        assert set(ind.values()) == {"behind"}
+        assert (r["verdict"], r["evidence_value"]) == ("contradicted", 0)
+        assert "Not counted: LiveBench global average 62.29" in r["explanation"]
+    ev = evidence_of(run, "qwen_matches_western")
+    assert late_evaluators(ev) == {"LMArena", "LiveBench"} - counted(run[0])
 
 
 # --- patents -----------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from assets.claims.rules.leaderboards import (
 from assets.claims.rules.weighing import (
     Reading,
     claim_verdict,
+    counted,
     is_independent,
     livebench_points,
     standing_from_gap,
@@ -52,20 +53,28 @@ def independent_readings(tables: Tables, model: str, other: str, kind: str
         rows += arows
         readings.append(Reading("LMArena", True, claim_verdict(kind, standing),
                                 f"LMArena {text.removeprefix('Arena ').rstrip('.')}: "
-                                f"{model} {standing}"))
+                                f"{model} {standing}", observed(arows)))
     lb, lbasis = livebench_global(tables)
     score = {r["model_id"]: r for r in lb.to_dict("records")}
     if model in score and other in score:
         a, b = float(score[model]["score"]), float(score[other]["score"])
         standing = standing_from_gap(a - b, livebench_points())
-        rows += livebench_evidence(lb, lbasis, [model, other])[1]
+        lrows = livebench_evidence(lb, lbasis, [model, other])[1]
+        rows += lrows
         readings.append(Reading(
             "LiveBench", True, claim_verdict(kind, standing),
             f"LiveBench global average {a:.2f} vs {b:.2f} (release "
             f"{score[model]['release']}, {lbasis}; within {livebench_points():g} points is "
             f"comparable): "
-            f"{model} {standing}"))
+            f"{model} {standing}", observed(lrows)))
     return readings, rows
+
+
+def observed(rows: list[EvidenceRow]):
+    """The latest ``observed_on`` of evidence ``rows`` (None when none is dated): a reading
+    is as late as its latest figure."""
+    days = [r.observed_on for r in rows if r.observed_on is not None]
+    return max(days) if days else None
 
 
 def by_evaluator(comp: Comparison) -> dict[str, Comparison]:
@@ -83,6 +92,14 @@ def _record(comp: Comparison) -> str:
 def _setup(spec: ClaimSpec, tables: Tables):
     cells, basis = benchmark_cells(tables)
     return cells, basis, spec.param("comparison") or {}, float(spec.param("tie_margin", 0.5))
+
+
+def _too_late(spec: ClaimSpec, weighing: str, evidence: list[EvidenceRow]) -> RuleResult:
+    """``unverifiable`` when every reading was observed after the article's date; the rows
+    are still listed."""
+    result = unverifiable(spec, "evidence observed on or before the article's date", weighing)
+    result.evidence = evidence
+    return result
 
 
 def _result(verdict, expl, value, unit, evidence) -> RuleResult:
@@ -108,6 +125,8 @@ def v3_beats_llama31(spec: ClaimSpec, tables: Tables) -> RuleResult:
         readings.append(Reading(evaluator, is_independent(evaluator), verdict,
                                 f"{evaluator}'s tables: {_record(sub)}"))
     verdict, weighing = weigh(readings, "beats")
+    if verdict is None:
+        return _too_late(spec, weighing, pair_evidence(comp, basis) + rows)
     expl = (f"On {comp.n} shared benchmarks of model makers' tables ({basis_text(basis)}; same "
             f"table, same evaluator, tie within {tie:g} points) {model} wins {comp.wins}, "
             f"loses {comp.losses}, ties {comp.ties} against {other}: {comp.per_table()}. "
@@ -149,6 +168,9 @@ def v3_comparable_claude35(spec: ClaimSpec, tables: Tables) -> RuleResult:
                                 claim_verdict("comparable", standing),
                                 f"{evaluator}'s own tables: {_record(sub)}: {model} {standing}"))
     verdict, weighing = weigh(readings, "comparable")
+    if verdict is None:
+        return _too_late(spec, weighing, pair_evidence(comp, basis) + rows)
+    readings = counted(readings)[0]
     ahead = [r.evaluator for r in readings if r.text.endswith(f"{model} ahead")]
     expl = weighing
     if ahead and verdict == "supported":
@@ -199,7 +221,9 @@ def qwen_matches_western(spec: ClaimSpec, tables: Tables) -> RuleResult:
             evidence += [r for r in rows if (r.table, r.key) not in
                          {(e.table, e.key) for e in evidence}]
             if verdict is None:
-                parts.append(f"{q} vs {o}: no shared benchmark or leaderboard.")
+                parts.append(f"{q} vs {o}: no shared benchmark or leaderboard counted. "
+                             f"{weighing}" if weighing else
+                             f"{q} vs {o}: no shared benchmark or leaderboard.")
                 continue
             verdicts.append(verdict)
             parts.append(f"{q} vs {o}: {verdict.replace('_', ' ')}. {weighing}")

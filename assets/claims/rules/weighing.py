@@ -13,6 +13,10 @@ the claim), then :func:`weigh` combines the independent and the maker readings:
 - any other claim: when one kind supports it and the other contradicts it (the claim turns
   entirely on the disagreement) ``disputed``; another disagreement ``partly_supported``.
 
+A reading observed after the article's date (``observed_on`` later than ``article.as_of``,
+:func:`assets.claims.engine.later_than_article`) is not weighed at all, whatever its
+evaluator: :func:`weigh` names it in the explanation as not counted, and why.
+
 Direction-aware precision (:func:`claim_verdict`): a comparability claim holds when the
 subject is at least comparable (ahead is said, never held against it); a "beats" claim
 holds only when the subject is ahead.
@@ -21,8 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
-from assets.claims.engine import evidence_hierarchy
+from assets.claims.engine import article, evidence_hierarchy, later_than_article
 
 #: Where the subject of a comparison stands against the comparator.
 STANDINGS = ("ahead", "comparable", "behind")
@@ -82,12 +87,30 @@ def claim_verdict(kind: str, standing: str) -> str:
 class Reading:
     """What one evaluator's evidence says: ``evaluator`` (str), ``independent`` (bool),
     ``verdict`` (for the claim), ``text`` (a short phrase naming the evaluator and the
-    figures, e.g. ``LiveBench 60.45 vs 59.03: comparable``)."""
+    figures, e.g. ``LiveBench 60.45 vs 59.03: comparable``), ``observed_on``
+    (``datetime.date`` the figures were read from their source, None when not dated)."""
 
     evaluator: str
     independent: bool
     verdict: str
     text: str
+    observed_on: date | None = None
+
+
+def counted(readings: Iterable[Reading]) -> tuple[list[Reading], list[Reading]]:
+    """``readings`` split into those that count and those observed after the article's date
+    (:func:`assets.claims.engine.later_than_article`), which are not evidence."""
+    readings = list(readings)
+    late = [r for r in readings if later_than_article(r.observed_on)]
+    return [r for r in readings if r not in late], late
+
+
+def not_counted_text(late: Iterable[Reading]) -> str:
+    """The sentence naming readings left out because they were observed after the article's
+    date (empty when none)."""
+    parts = [f"{r.text} (read on {r.observed_on}, after the article's date "
+             f"({article()['as_of']}); rows may have been added since)" for r in late]
+    return f" Not counted: {'; '.join(parts)}." if parts else ""
 
 
 def combine(verdicts: Iterable[str]) -> str | None:
@@ -107,10 +130,18 @@ def at_most(verdict: str, cap: str) -> str:
 
 def weigh(readings: list[Reading], kind: str) -> tuple[str | None, str]:
     """The verdict of a model-comparison claim of ``kind`` from its ``readings``, and a
-    sentence saying how the hierarchy decided it (names both kinds when they disagree).
+    sentence saying how the hierarchy decided it (names both kinds when they disagree, and
+    any reading not counted because it was observed after the article's date).
 
-    Returns ``(None, "")`` when there is no reading at all.
+    Returns ``(None, "")`` when there is no reading at all, ``(None, <why not counted>)``
+    when every reading was observed after the article's date.
     """
+    readings, late = counted(readings)
+    verdict, text = _weigh_counted(readings, kind)
+    return verdict, (text + not_counted_text(late)).strip()
+
+
+def _weigh_counted(readings: list[Reading], kind: str) -> tuple[str | None, str]:
     ind = [r for r in readings if r.independent]
     maker = [r for r in readings if not r.independent]
     v_ind = combine(r.verdict for r in ind)

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from assets.claims.engine import check_claims, load_claims
+from assets.claims.engine import article, check_claims, load_claims
 from assets.claims.rules import RULES
 from assets.claims.rules.benchmarks import compare_models
 from assets.claims.rules.leaderboards import arena_evidence, arena_history
@@ -88,29 +88,35 @@ def test_reference_v3_vs_claude(ref):
     # Same tables vs Claude-3.5-Sonnet-1022: Claude higher by more than 0.5 on MMLU-Pro,
     # GPQA-Diamond, SWE Verified, Aider-Edit, SimpleQA... V3 far ahead on math and code.
     # Judged on the independent evaluations (benchmark_figures.csv): arena 2025-01-24 1317
-    # (+6/-5) vs 1283 (+3/-3): 1312..1323 and 1280..1286 do not overlap, V3 ahead; LiveBench
-    # 2024-11-25 global 60.45 vs 59.03: 1.42 points, within 3: comparable. Both show V3 at
-    # least comparable -> supported, 2 independent evaluations.
+    # (+6/-5) vs 1283 (+3/-3): 1312..1323 and 1280..1286 do not overlap, V3 ahead -> supported.
+    # LiveBench 2024-11-25 global 60.45 vs 59.03 is read from the table as of 2025-03-31 (the
+    # `date` column), after the article's date (claims.yaml article.as_of 2025-01-28): listed,
+    # not counted, so 1 independent evaluation shows V3 at least comparable.
     r = run("v3_comparable_claude35", ref)
-    assert r.verdict == "supported" and r.evidence_value == 2
+    assert r.verdict == "supported" and r.evidence_value == 1
     assert "LMArena" in r.explanation and "deepseek-v3 ahead" in r.explanation
-    assert "60.45 vs 59.03" in r.explanation and "deepseek-v3 comparable" in r.explanation
+    assert "Not counted: LiveBench global average 60.45 vs 59.03" in r.explanation
+    assert "read on 2025-03-31, after the article's date (2025-01-28)" in r.explanation
     # the maker's own card puts V3 ahead (15 wins, 5 losses): said, not held against it
     assert "DeepSeek's own tables: 15 wins, 5 losses" in r.explanation
     assert "understates in its own direction" in r.explanation
     ev = pd.DataFrame([vars(e) for e in r.evidence])
     assert set(ev.loc[ev["independent"] == True, "evaluator"]) == {"LMArena", "LiveBench"}  # noqa: E712
     assert set(ev.loc[ev["independent"] == False, "evaluator"]) == {"DeepSeek"}  # noqa: E712
+    assert set(ev.loc[ev["evaluator"] == "LiveBench", "observed_on"]) == {date(2025, 3, 31)}
 
 
 def test_reference_qwen(ref):
     r = run("qwen_matches_western", ref)
-    # LiveBench 2024-11-25 (reference, table state 2025-03-31): qwen2.5-max 62.29 > claude
-    # 59.03 > llama 52.36: Max ahead of both, the only independent evaluation of Max.
-    assert r.verdict == "supported" and "qwen2.5-max (supported, 2 of 2" in r.explanation
-    # Qwen2.5-72B vs Llama: arena 1257 (+4/-3) vs 1268 (+4/-4) behind, LiveBench 51.44 vs
-    # 52.36 comparable -> partly; DeepSeek's card (matches or beats on 14 of 24) is named
-    assert "qwen2.5-72b-instruct vs llama-3.1-405b-instruct: partly supported" in r.explanation
+    # LiveBench 2024-11-25 (reference, table state 2025-03-31, after the article's date):
+    # qwen2.5-max 62.29 was Max's only evidence; it is not counted, so Max has none.
+    assert "qwen2.5-max vs llama-3.1-405b-instruct: no shared benchmark or leaderboard " \
+        "counted. Not counted: LiveBench global average 62.29 vs 52.36" in r.explanation
+    # Qwen2.5-72B: arena 2025-01-24 1257 (+4/-3) behind Llama 1268 (+4/-4) and Claude 1283
+    # (+3/-3), intervals apart -> contradicted on both; DeepSeek's card (matches or beats on
+    # 14 of 24 vs Llama) is named where it disagrees
+    assert r.verdict == "contradicted" and r.evidence_value == 0
+    assert "qwen2.5-72b-instruct vs llama-3.1-405b-instruct: contradicted" in r.explanation
     assert "disagree; a comparability claim is judged on the independent" in r.explanation
 
 
@@ -336,3 +342,26 @@ def test_training_compute_table_preferred(ref):
         "cost_usd": 5_600_000.0, "source": "DeepSeek, test table"}])
     r = run("v3_training_cost_5_6m", {**ref, "training_compute": tc})
     assert r.evidence_value == pytest.approx(5.6) and "basis training_compute" in r.explanation
+
+
+def test_livebench_figure_read_after_the_article_is_listed_not_counted(ref):
+    # Only the reference LiveBench rows (benchmark_figures.csv kind livebench_global, release
+    # 2024-11-25, `date` 2025-03-31: the table state they were read from). V3 60.45 vs
+    # Claude 59.03: comparable within 3 points, so it would support the claim; read after
+    # claims.yaml article.as_of, it is listed in claim_evidence but not counted.
+    as_of = date.fromisoformat(str(article()["as_of"]))
+    lb = ref["benchmark_figures"][ref["benchmark_figures"]["kind"] == "livebench_global"]
+    assert set(lb["date"].astype(str)) == {"2025-03-31"} and date(2025, 3, 31) > as_of
+    rules = {"v3_comparable_claude35": RULES["v3_comparable_claude35"]}
+    claims, evidence = check_claims({"benchmark_figures": lb}, rules)
+    row = claims.set_index("claim_id").loc["v3_comparable_claude35"]
+    assert row["verdict"] == "unverifiable"
+    assert "read on 2025-03-31, after the article's date" in row["explanation"]
+    ev = evidence[evidence["claim_id"] == "v3_comparable_claude35"]
+    assert len(ev) == 2 and ev["later_than_article"].all()
+    assert set(ev["value"]) == {60.45, 59.03}
+    # the same rows read on the article's date count: the claim is supported by them
+    on_time = lb.assign(date=str(as_of))
+    claims, evidence = check_claims({"benchmark_figures": on_time}, rules)
+    assert claims.set_index("claim_id").loc["v3_comparable_claude35", "verdict"] == "supported"
+    assert not evidence["later_than_article"].any()

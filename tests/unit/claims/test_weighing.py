@@ -2,9 +2,11 @@
 :func:`assets.claims.rules.weighing.weigh` combines independent and maker readings."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
-from assets.claims.engine import CLAIMS_FILE
+from assets.claims.engine import CLAIMS_FILE, article, later_than_article
 from assets.claims.rules.weighing import (
     Reading,
     claim_verdict,
@@ -80,3 +82,31 @@ def test_disagreement_names_both_kinds():
     # agreement: the common verdict
     verdict, text = weigh([ind("supported"), maker("supported")], "beats")
     assert verdict == "supported" and "agree" in text
+
+
+def _as_of() -> date:
+    return date.fromisoformat(str(article()["as_of"]))
+
+
+def test_reading_observed_after_the_article_is_not_counted():
+    # The independent reading that would decide alone is dated a day after claims.yaml
+    # article.as_of: left out, so the maker's tables alone decide (at most partly).
+    late = Reading("LiveBench", True, "supported", "LiveBench 62.29 vs 59.03",
+                   observed_on=_as_of() + timedelta(days=1))
+    maker = Reading("Alibaba", False, "supported", "Alibaba's own tables")
+    verdict, text = weigh([late, maker], "comparable")
+    assert verdict == "partly_supported"
+    assert "rests only on model makers' own tables" in text
+    assert (f"Not counted: LiveBench 62.29 vs 59.03 (read on {_as_of() + timedelta(days=1)}, "
+            f"after the article's date ({_as_of()}); rows may have been added since)") in text
+    # only late readings: no verdict, the reason given
+    assert weigh([late], "comparable") == (None, text[text.index("Not counted"):])
+
+
+def test_reading_observed_on_or_before_the_article_counts():
+    for day in (_as_of(), _as_of() - timedelta(days=28), None):
+        r = Reading("LMArena", True, "contradicted", "LMArena: behind", observed_on=day)
+        verdict, text = weigh([r], "comparable")
+        assert verdict == "contradicted" and "Not counted" not in text
+        assert not later_than_article(day)
+    assert later_than_article(_as_of() + timedelta(days=1))
