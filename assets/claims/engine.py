@@ -3,9 +3,9 @@
 ``assets/claims/claims.yaml`` holds what the article says (claimed value, unit, precision, and the
 written rule for judgement words such as "beats" or "comparable"). Each claim id has exactly
 one rule function, registered with :func:`rule` in a module of ``assets/claims/rules/``
-(``patents``, ``models``). A rule receives the claim spec and the published tables and returns a
-:class:`RuleResult`; it never returns a typed-in verdict: the verdict is computed from the
-evidence values.
+(``patents``, ``models``, ``comparisons``, ...). A rule receives the claim spec and the
+published tables and returns a :class:`RuleResult`; it never returns a typed-in verdict: the
+verdict is computed from the evidence values.
 
 :func:`check_claims` runs every rule and returns the ``article_claims`` and
 ``claim_evidence`` tables.
@@ -60,7 +60,14 @@ class EvidenceRow:
     (for example ``China / 2023 / share_of_world_granted_AI_patents``), ``value`` and
     ``unit`` what that row says, ``source_document`` the document (or snapshot) it comes
     from, ``publisher`` who published it; ``value_text`` the value of a row that is not a
-    number (a date as ``YYYY-MM-DD``, a license, a short text).
+    number (a date as ``YYYY-MM-DD``, a license, a short text). ``evaluator`` (who measured
+    a benchmark or leaderboard value) and ``independent`` (True for the independent
+    evaluators of ``claims.yaml`` ``evidence_hierarchy``, False for a model maker's own
+    evaluation) are set by the model-comparison rules, None elsewhere. ``observed_on``
+    (``datetime.date``) is the day the value was read from its source (a leaderboard
+    version, the table state of a reference figure), None when the source gives none; a
+    row observed after the article's date (:func:`later_than_article`) is listed but is not
+    evidence for the verdict.
     """
 
     table: str
@@ -71,6 +78,16 @@ class EvidenceRow:
     publisher: str
     note: str | None = None
     value_text: str | None = None
+    evaluator: str | None = None
+    independent: bool | None = None
+    observed_on: date | None = None
+
+
+def later_than_article(day: date | None) -> bool:
+    """Whether a figure observed on ``day`` was read after the article's date
+    (``claims.yaml`` ``article.as_of``): such a figure is not evidence for a verdict, since
+    rows may have been added to its source since (False when ``day`` is None)."""
+    return day is not None and day > date.fromisoformat(str(article()["as_of"]))
 
 
 def source_label(ev: EvidenceRow) -> str:
@@ -139,6 +156,20 @@ def registered_rules() -> dict[str, Rule]:
 def article() -> dict:
     """The ``article`` block of ``claims.yaml`` (title, language, ``as_of`` date string)."""
     return load_yaml(CLAIMS_FILE)["article"]
+
+
+@cache
+def evidence_hierarchy() -> dict:
+    """The ``evidence_hierarchy`` block of ``claims.yaml``: ``independent`` (a list of
+    ``{evaluator, comparable_when, ...}``) and ``model_maker``.
+
+    Raises:
+        ValueError: when the block or its ``independent`` list is missing.
+    """
+    block = load_yaml(CLAIMS_FILE).get("evidence_hierarchy") or {}
+    if not block.get("independent"):
+        raise ValueError(f"{CLAIMS_FILE.name}: evidence_hierarchy.independent is missing")
+    return block
 
 
 @cache
@@ -253,6 +284,9 @@ def check_claims(
                 "claim_id": spec.id, "seq": i, "table": ev.table, "key": ev.key,
                 "value": ev.value, "unit": ev.unit, "source_document": ev.source_document,
                 "publisher": ev.publisher, "note": ev.note, "value_text": ev.value_text,
+                "evaluator": ev.evaluator, "independent": ev.independent,
+                "observed_on": ev.observed_on,
+                "later_than_article": later_than_article(ev.observed_on),
             })
             label = source_label(ev)
             if label not in sources:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from assets.registry import load_sources
 from pipelines.tables import (
     BOOL,
+    DATE,
     FLOAT,
     INT16,
     STR,
@@ -80,6 +81,16 @@ TABLES = register(
                    nullable=False),
             Column("publisher", STR, "Publisher of the source document", nullable=False),
             Column("note", STR, "How the row was used"),
+            Column("evaluator", STR, "Who measured the value (model-comparison claims: "
+                   "LMArena, LiveBench or the model maker whose table it is)"),
+            Column("independent", BOOL, "True: an independent evaluator of claims.yaml "
+                   "evidence_hierarchy; False: a model maker's own evaluation; null: not a "
+                   "model comparison"),
+            Column("observed_on", DATE, "Day the value was read from its source (leaderboard "
+                   "version, reference table state); null when the source gives none"),
+            Column("later_than_article", BOOL, "True: observed after the article's date "
+                   "(claims.yaml article.as_of), so listed but not counted in the verdict",
+                   nullable=False),
         ),
     ),
 )

@@ -6,7 +6,7 @@ Plain functions from bytes to tables (no Dagster here):
 - :func:`read_patentdb` -- the zip's CSV member -> a pyarrow table of the three columns used.
 - :func:`family_offices` -- the zip -> table ``patent_family_offices`` (per publication
   office and priority year: simple patent families with a member there, only there, also at
-  another national or regional office).
+  also with a PCT (WO) publication only, also at another national or regional office).
 - :func:`office_kind` -- ``national``, ``regional`` or ``pct`` for an office code.
 
 Source (see ``shared/reference/SOURCES.md``):
@@ -57,7 +57,8 @@ SCOPE_ALL = "all_years"
 SCOPE_YEAR = "priority_year"
 
 #: Counts of ``patent_family_offices`` that sum a per-(family, office) flag.
-FLAG_COUNTS = ("families_only_here", "families_also_elsewhere", "families_with_pct")
+FLAG_COUNTS = ("families_only_here", "families_here_and_pct_only", "families_also_elsewhere",
+               "families_with_pct")
 
 
 def _patentdb_member(zf: zipfile.ZipFile, source_document: str) -> str:
@@ -143,7 +144,8 @@ def _documents(table: pa.Table) -> tuple[pd.DataFrame, int]:
 def _family_office_pairs(docs: pd.DataFrame, n_families: int) -> pd.DataFrame:
     """Distinct (family, office) pairs with the family's flags for that office.
 
-    ``families_only_here`` / ``families_also_elsewhere`` (bool, see :func:`family_offices`),
+    ``families_only_here`` / ``families_here_and_pct_only`` / ``families_also_elsewhere``
+    (bool, see :func:`family_offices`),
     ``families_with_pct`` (bool, the family has a WO member) and ``priority_year`` (the
     family's earliest ``Priority_Year``). Per-family counts with ``numpy.bincount``.
     """
@@ -153,7 +155,9 @@ def _family_office_pairs(docs: pd.DataFrame, n_families: int) -> pd.DataFrame:
     is_pct = (pairs["office"] == PCT_OFFICE).to_numpy()
     n_national = np.bincount(family[~is_pct], minlength=n_families)[family]
     has_pct = (np.bincount(family[is_pct], minlength=n_families) > 0)[family]
-    pairs["families_only_here"] = np.where(is_pct, n_national == 0, n_national == 1)
+    pairs["families_only_here"] = np.where(is_pct, n_national == 0,
+                                           (n_national == 1) & ~has_pct)
+    pairs["families_here_and_pct_only"] = ~is_pct & (n_national == 1) & has_pct
     pairs["families_also_elsewhere"] = np.where(is_pct, n_national >= 1, n_national >= 2)
     pairs["families_with_pct"] = has_pct
     pairs["priority_year"] = family_year.to_numpy()[family]
@@ -183,6 +187,8 @@ def _office_rows(pairs: pd.DataFrame) -> pd.DataFrame:
     for count in ("families", *FLAG_COUNTS):
         out[count] = out[count].astype("int64")
     out["share_only_here_pct"] = out["families_only_here"] / out["families"] * 100.0
+    out["share_here_and_pct_only_pct"] = (out["families_here_and_pct_only"]
+                                          / out["families"] * 100.0)
     out["share_also_elsewhere_pct"] = out["families_also_elsewhere"] / out["families"] * 100.0
     out["office_kind"] = out["office"].map(office_kind).astype(str)
     return out
@@ -192,12 +198,14 @@ def family_offices(data: bytes, source_document: str) -> pd.DataFrame:
     """Table ``patent_family_offices`` from the CSET/1790 ``patent_database.csv.zip``.
 
     A simple patent family "has a member at" office X when one of its documents was
-    published by X (``Publication_country``). For X other than ``WO``: *only here* means X
-    is the family's only national or regional office (WO members ignored), *also
-    elsewhere* means it has a member at at least one other national or regional office
-    (``WO``, the PCT, is not another office). For X = ``WO``: *only here* = no national or
-    regional member at all, *also elsewhere* = at least one. So ``families_only_here +
-    families_also_elsewhere == families`` on every row. A family's priority year is the
+    published by X (``Publication_country``). For X other than ``WO``, the three readings
+    of "filed abroad" apart: *only here* means the family has no member at any other
+    office, PCT (``WO``) included; *here and PCT only* means its only other member is a PCT
+    (WO) publication; *also elsewhere* means it has a member at at least one other national
+    or regional office. For X = ``WO``: *only here* = no national or regional member at
+    all, *here and PCT only* = 0, *also elsewhere* = at least one. So
+    ``families_only_here + families_here_and_pct_only + families_also_elsewhere ==
+    families`` on every row. A family's priority year is the
     earliest ``Priority_Year`` of its documents (15 of 155,770 families have several).
 
     Vectorised: documents -> distinct (family, office) pairs -> per-family counts with
@@ -208,7 +216,8 @@ def family_offices(data: bytes, source_document: str) -> pd.DataFrame:
         ``regional`` or ``pct``), ``scope`` (``all_years``: every family, priority_year
         null; ``priority_year``: families of that priority year), ``priority_year``
         (Int16), ``families``, ``families_only_here``, ``families_also_elsewhere``,
-        ``families_with_pct`` (int64, simple families), ``share_only_here_pct``,
+        ``families_here_and_pct_only``, ``families_with_pct`` (int64, simple families),
+        ``share_only_here_pct``, ``share_here_and_pct_only_pct``,
         ``share_also_elsewhere_pct`` (float64, percent of ``families``),
         ``source_document`` (str).
 

@@ -101,8 +101,9 @@ PATENT_FAMILY_OFFICES = TableSpec(
           "(CSET/1790 database)",
     description=(
         "Per publication office (and per priority year): simple AI patent families with "
-        "a member published there, with members only there, and with a member at another "
-        "national or regional office (WO, the PCT, does not count as another office). "
+        "a member published there, split three ways by the readings of 'filed abroad': "
+        "only there (no other office, PCT included), there and a PCT (WO) publication only, "
+        "and there and another national or regional office. "
         "From the CSET/1790 Analytics AI patent database (documents published 2000-01 to "
         "2020-03). Offices, not applicant or priority countries: the CN row counts every "
         "family published in China, foreign ones included. Rows with scope=all_years "
@@ -121,9 +122,11 @@ PATENT_FAMILY_OFFICES = TableSpec(
                "scope all_years)", unit="year"),
         Column("families", INT64, "Simple families with a member at the office",
                unit=FAMILIES_UNIT, nullable=False),
-        Column("families_only_here", INT64, "... whose only national/regional office "
-               "is this one (for WO: no national/regional member)", unit=FAMILIES_UNIT,
+        Column("families_only_here", INT64, "... with no member at any other office, PCT "
+               "(WO) included (for WO: no national/regional member)", unit=FAMILIES_UNIT,
                nullable=False),
+        Column("families_here_and_pct_only", INT64, "... whose only other member is a PCT "
+               "(WO) publication (0 for WO)", unit=FAMILIES_UNIT, nullable=False),
         Column("families_also_elsewhere", INT64, "... with a member at another "
                "national or regional office (WO not counted)", unit=FAMILIES_UNIT,
                nullable=False),
@@ -131,6 +134,8 @@ PATENT_FAMILY_OFFICES = TableSpec(
                unit=FAMILIES_UNIT, nullable=False),
         Column("share_only_here_pct", FLOAT, "families_only_here / families * 100",
                unit=PERCENT, nullable=False),
+        Column("share_here_and_pct_only_pct", FLOAT,
+               "families_here_and_pct_only / families * 100", unit=PERCENT, nullable=False),
         Column("share_also_elsewhere_pct", FLOAT,
                "families_also_elsewhere / families * 100", unit=PERCENT, nullable=False),
         Column("source_document", STR, "Snapshot of the 1790 zip", nullable=False),

@@ -64,7 +64,7 @@ def duckdb_query(csv_path: Path, source_document: str) -> str:
     path = str(csv_path).replace("'", "''")
     doc = source_document.replace("'", "''")
     counts = ("count(*) AS families, count_if(only_here) AS families_only_here, "
-              "count_if(elsewhere) AS families_also_elsewhere, "
+              "count_if(pct_only) AS families_here_and_pct_only, count_if(elsewhere) AS families_also_elsewhere, "
               "count_if(has_pct) AS families_with_pct")
     return f"""
 WITH docs AS (
@@ -80,7 +80,8 @@ fam AS (
 flags AS (
   SELECT p.office, f.priority_year, f.has_pct,
          CASE WHEN p.office = '{PCT_OFFICE}' THEN f.n_national = 0
-              ELSE f.n_national = 1 END AS only_here,
+              ELSE f.n_national = 1 AND NOT f.has_pct END AS only_here,
+         p.office <> '{PCT_OFFICE}' AND f.n_national = 1 AND f.has_pct AS pct_only,
          CASE WHEN p.office = '{PCT_OFFICE}' THEN f.n_national >= 1
               ELSE f.n_national >= 2 END AS elsewhere
   FROM (SELECT DISTINCT family, office FROM docs) p JOIN fam f USING (family)),
@@ -93,9 +94,10 @@ counts AS (
 SELECT office,
        CASE WHEN office = '{PCT_OFFICE}' THEN 'pct' WHEN office IN ({regional}) THEN 'regional'
             ELSE 'national' END AS office_kind,
-       scope, priority_year, families, families_only_here, families_also_elsewhere,
-       families_with_pct,
+       scope, priority_year, families, families_only_here, families_here_and_pct_only,
+       families_also_elsewhere, families_with_pct,
        families_only_here / families * 100.0 AS share_only_here_pct,
+       families_here_and_pct_only / families * 100.0 AS share_here_and_pct_only_pct,
        families_also_elsewhere / families * 100.0 AS share_also_elsewhere_pct,
        '{doc}' AS source_document
 FROM counts ORDER BY office, scope, priority_year NULLS FIRST"""
@@ -116,7 +118,8 @@ def normalized(df):
 
     out = df[spec.column_names].copy()
     out["priority_year"] = out["priority_year"].astype("Int16")
-    for col in ("families", "families_only_here", "families_also_elsewhere", "families_with_pct"):
+    for col in ("families", "families_only_here", "families_here_and_pct_only",
+                "families_also_elsewhere", "families_with_pct"):
         out[col] = out[col].astype("int64")
     for col in ("office", "office_kind", "scope", "source_document"):
         out[col] = out[col].astype(str)

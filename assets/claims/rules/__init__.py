@@ -4,7 +4,7 @@ Each module of this package registers its rules with :func:`assets.claims.engine
 imported; importing the package imports them all.
 """
 from assets.claims.engine import registered_rules
-from assets.claims.rules import compute, models, patents, shares  # noqa: F401 (each registers)
+from assets.claims.rules import comparisons, compute, models, patents, shares  # noqa: F401 (each registers)
 
 #: Claim id -> rule function.
 RULES = registered_rules()

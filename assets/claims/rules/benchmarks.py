@@ -169,7 +169,10 @@ def compare_models(cells: pd.DataFrame, model: str, other: str,
 
 def pair_evidence(comp: Comparison, basis: str) -> list[EvidenceRow]:
     """Two evidence rows per compared benchmark of ``comp``: the model's cell and the
-    comparator's (table ``basis``, unit ``score``), each noting the outcome."""
+    comparator's (table ``basis``, unit ``score``), each noting the outcome and naming its
+    evaluator and whether it is independent (:mod:`assets.claims.rules.weighing`)."""
+    from assets.claims.rules.weighing import is_independent
+
     rows = []
     for p in comp.pairs.to_dict("records"):
         metric = f" ({p['metric']})" if p["metric"] else ""
@@ -180,6 +183,7 @@ def pair_evidence(comp: Comparison, basis: str) -> list[EvidenceRow]:
                 table=basis, key=f"{p['table']} / {p['benchmark']}{metric} / {model}",
                 value=value, unit="score", source_document=str(p["table"]),
                 publisher=str(p["publisher"]), note=note,
+                evaluator=str(p["evaluator"]), independent=is_independent(p["evaluator"]),
             ))
     return rows
 

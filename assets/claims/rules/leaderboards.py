@@ -45,6 +45,13 @@ def _group(pattern: re.Pattern, text: str, kind=float):
     return kind(found.group(1)) if found else None
 
 
+def _day(value) -> date | None:
+    """A ``date`` from a date, a ``YYYY-MM-DD`` text or a timestamp; None when missing."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return None
+    return value if type(value) is date else pd.Timestamp(value).date()
+
+
 def arena_history(tables: Tables) -> tuple[pd.DataFrame, str]:
     """The arena versions the claims compare models on, and the table they come from.
 
@@ -110,7 +117,9 @@ def arena_evidence(history: pd.DataFrame, basis: str, model: str, other: str,
         rows.append(EvidenceRow(
             table=basis, key=f"{version} / {name}", value=score, unit="arena score",
             source_document=str(document), publisher="LMArena",
-            note=f"95% CI {ci}; best variant of {model_id} on {version}"))
+            note=f"95% CI {ci}; best variant of {model_id} on {version}",
+            evaluator="LMArena", independent=True,
+            observed_on=date.fromisoformat(version)))
         shown.append(f"{name} {fmt_number(score)} ({ci})")
     if found["overlap"]:
         outcome = "intervals overlap: comparable"
@@ -126,10 +135,15 @@ def livebench_global(tables: Tables, as_of: date | None = None) -> tuple[pd.Data
     From ``livebench_summary`` (category ``global``) when present and non-empty, else the
     reference ``benchmark_figures`` rows of kind ``livebench_global`` (release date read from
     the category ``release YYYY-MM-DD``). Returns ``model_id, model_name_raw,
-    source_document, note`` (str), ``release`` (date), ``score`` (float64, 0-100).
+    source_document, note`` (str), ``release`` (date), ``score`` (float64, 0-100),
+    ``observed_on`` (date or None: the day the table was read; for a reference figure its
+    ``date`` column, the table state it was read from, which may be later than ``as_of``
+    and is then not counted by the weighing; None for ``livebench_summary``, which the
+    claims asset already reads as the tables stood on the article's date).
     """
     as_of = as_of or article_date()
-    cols = ["model_id", "model_name_raw", "release", "score", "source_document", "note"]
+    cols = ["model_id", "model_name_raw", "release", "score", "source_document", "note",
+            "observed_on"]
     summary = present(tables.get("livebench_summary"))
     if summary is not None:
         df = summary[(summary["category"] == "global") & summary["model_id"].notna()].copy()
@@ -139,6 +153,7 @@ def livebench_global(tables: Tables, as_of: date | None = None) -> tuple[pd.Data
         df["note"] = ["complete" if bool(c) else f"incomplete: {p} of {e} tasks"
                       for c, p, e in zip(df["complete"], df["tasks_present"],
                                          df["tasks_expected"])]
+        df["observed_on"] = None
         basis = "livebench_summary"
     else:
         figures = present(tables.get("benchmark_figures"))
@@ -153,7 +168,8 @@ def livebench_global(tables: Tables, as_of: date | None = None) -> tuple[pd.Data
             recs.append({"model_id": r["model"], "model_name_raw": r["name_in_source"],
                          "release": date.fromisoformat(release.group(1)), "score": r["value"],
                          "source_document": f"{r.get('title')} ({r.get('locator')})",
-                         "note": f"{r.get('status')}; table state {r.get('date')}"})
+                         "note": f"{r.get('status')}; table state {r.get('date')}",
+                         "observed_on": _day(r.get("date"))})
         df = pd.DataFrame(recs, columns=cols)
         basis = "benchmark_figures"
     df = df[df["release"] <= as_of]
@@ -175,7 +191,8 @@ def livebench_evidence(scores: pd.DataFrame, basis: str, models: list[str]
     rows = [EvidenceRow(table=basis, key=f"{r['release']} / {r['model_name_raw']} / global",
                         value=float(r["score"]), unit="score (0-100)",
                         source_document=str(r["source_document"]), publisher="LiveBench",
-                        note=str(r["note"]))
+                        note=str(r["note"]), evaluator="LiveBench", independent=True,
+                        observed_on=_day(r.get("observed_on")))
             for r in sub.to_dict("records")]
     parts = ", ".join(
         f"{r['model_name_raw']} {r['score']:.2f}"
@@ -183,3 +200,21 @@ def livebench_evidence(scores: pd.DataFrame, basis: str, models: list[str]
            else "")
         for r in sub.to_dict("records"))
     return f"LiveBench global average (release {sub['release'].iloc[0]}, {basis}): {parts}.", rows
+
+
+def arena_standing(history: pd.DataFrame, model: str, other: str,
+                   as_of: date | None = None) -> str | None:
+    """Where ``model`` stands against ``other`` on the arena as of ``as_of`` (the article's
+    date by default): ``comparable`` when the 95% confidence intervals overlap (the
+    hierarchy's criterion, ``claims.yaml``), else ``ahead`` or ``behind``; None when there
+    is no such comparison."""
+    if history.empty:
+        return None
+    try:
+        found = arena_comparison(history, model, other, as_of or article_date())
+    except ComparisonUnavailable:
+        return None
+    if found["overlap"]:
+        return "comparable"
+    return "ahead" if found["gap"] > 0 else "behind"
+

@@ -8,9 +8,8 @@ tables alone (``model_facts``, ``benchmark_figures``) and prefers the primary-da
 when they are present and non-empty (``benchmark_results``, ``arena_scores``,
 ``livebench_summary``, ``hf_model_info``); the explanation names the basis used.
 
-Benchmark comparisons (:mod:`assets.claims.rules.benchmarks`) decide the verdict as the rule
-written in ``claims.yaml`` says; arena and LiveBench figures
-(:mod:`assets.claims.rules.leaderboards`) are extra evidence rows and sentences.
+The benchmark-comparison claims are in :mod:`assets.claims.rules.comparisons` (weighed by
+the evidence hierarchy of ``claims.yaml``).
 """
 from __future__ import annotations
 
@@ -29,23 +28,9 @@ from assets.claims.engine import (
     within_window,
 )
 from assets.claims.evidence import (
-    article_date,
     evidence_kind,
     fact_evidence,
     model_fact,
-)
-from assets.claims.rules.benchmarks import (
-    basis_text,
-    benchmark_cells,
-    compare_models,
-    gap_text,
-    pair_evidence,
-)
-from assets.claims.rules.leaderboards import (
-    arena_evidence,
-    arena_history,
-    livebench_evidence,
-    livebench_global,
 )
 from pipelines.tables import present
 
@@ -90,151 +75,6 @@ def v3_release_late_2024(spec: ClaimSpec, tables: Tables) -> RuleResult:
 def r1_release_jan_2025(spec: ClaimSpec, tables: Tables) -> RuleResult:
     """Release date of DeepSeek-R1 (model_facts) inside the claim's window."""
     return _release_rule(spec, tables, "deepseek-r1")
-
-
-def _comparison_setup(spec: ClaimSpec, tables: Tables):
-    cells, basis = benchmark_cells(tables)
-    cmp_spec = spec.param("comparison") or {}
-    return cells, basis, cmp_spec, float(spec.param("tie_margin", 0.5))
-
-
-@rule("v3_beats_llama31")
-def v3_beats_llama31(spec: ClaimSpec, tables: Tables) -> RuleResult:
-    """Wins/losses/ties of DeepSeek-V3 vs Llama-3.1-405B-Instruct (claims.yaml rule)."""
-    cells, basis, cmp_spec, tie = _comparison_setup(spec, tables)
-    model, other = cmp_spec.get("model", "deepseek-v3"), cmp_spec["against"][0]
-    several = int(spec.param("several", 3))
-    comp = compare_models(cells, model, other, tie)
-    if comp.n == 0:
-        return unverifiable(spec, f"a benchmark table with both {model} and {other}")
-    w, l, t = comp.wins, comp.losses, comp.ties
-    if w >= several and w > l:
-        verdict = "supported"
-    elif w >= several:
-        verdict = "partly_supported"
-    else:
-        verdict = "contradicted"
-    arena, abasis = arena_history(tables)
-    atext, arows = arena_evidence(arena, abasis, model, other)
-    expl = (f"On {comp.n} shared benchmarks ({basis_text(basis)}; same table, same "
-            f"evaluator, tie within {tie:g} points) {model} wins {w}, loses {l}, ties {t} "
-            f"against {other} (mean gap {gap_text(comp.mean_gap)}): {comp.per_table()}. "
-            f"Rule: at least {several} wins and more wins than losses.")
-    if atext:
-        expl += " " + atext
-    return RuleResult(verdict=verdict, explanation=expl, evidence_kind="primary_data",
-                      evidence_value=float(w), evidence_unit="benchmarks won",
-                      evidence=pair_evidence(comp, basis) + arows)
-
-
-@rule("v3_comparable_claude35")
-def v3_comparable_claude35(spec: ClaimSpec, tables: Tables) -> RuleResult:
-    """Mean gap and win shares of DeepSeek-V3 vs Claude-3.5-Sonnet-1022 (claims.yaml rule)."""
-    cells, basis, cmp_spec, tie = _comparison_setup(spec, tables)
-    model, other = cmp_spec.get("model", "deepseek-v3"), cmp_spec["against"][0]
-    max_gap = float(spec.param("comparable_gap", 3.0))
-    comp = compare_models(cells, model, other, tie)
-    if comp.n == 0:
-        return unverifiable(spec, f"a benchmark table with both {model} and {other}")
-    w, l, t = comp.wins, comp.losses, comp.ties
-    gap = comp.mean_gap if comp.mean_gap is not None else 0.0
-    decided = w + l
-    gap_ok = abs(gap) <= max_gap
-    share_ok = decided == 0 or (w >= decided / 3 and l >= decided / 3)
-    ahead = gap > max_gap and w > l
-    if gap_ok and share_ok:
-        verdict = "supported"
-    elif gap_ok or share_ok or ahead:
-        verdict = "partly_supported"
-    else:
-        verdict = "contradicted"
-    arena, abasis = arena_history(tables)
-    atext, arows = arena_evidence(arena, abasis, model, other)
-    lb, lbasis = livebench_global(tables)
-    ltext, lrows = livebench_evidence(lb, lbasis, [model, other])
-    expl = (f"On {comp.n} shared benchmarks ({basis_text(basis)}; same table, same "
-            f"evaluator) {model} wins {w}, loses {l}, ties {t} against {other}; mean gap "
-            f"{gap:+.1f} points ({'within' if gap_ok else 'outside'} +-{max_gap:g}); each "
-            f"side wins at least a third of the {decided} decided: "
-            f"{'yes' if share_ok else 'no'}. {comp.per_table()}.")
-    if ahead and not (gap_ok or share_ok):
-        expl += (f" {model} is ahead beyond the margin: 'comparable' holds only as 'at least "
-                 f"comparable'.")
-    for x in (atext, ltext):
-        if x:
-            expl += " " + x
-    return RuleResult(verdict=verdict, explanation=expl, evidence_kind="primary_data",
-                      evidence_value=round(gap, 3), evidence_unit="points (mean gap)",
-                      evidence=pair_evidence(comp, basis) + arows + lrows)
-
-
-@rule("qwen_matches_western")
-def qwen_matches_western(spec: ClaimSpec, tables: Tables) -> RuleResult:
-    """Qwen2.5-72B-Instruct and Qwen2.5-Max, apart, vs Llama 3.1 405B and Claude 3.5 Sonnet.
-
-    Model-card tables decide; a Qwen model that shares no model-card benchmark with a
-    comparator is judged on the LiveBench global average of the last release on or before
-    the article's date (one benchmark, one evaluator), as the claims.yaml rule says.
-    """
-    cells, basis, cmp_spec, tie = _comparison_setup(spec, tables)
-    qwens = [cmp_spec.get("model", "qwen2.5-72b-instruct"), *cmp_spec.get("also", [])]
-    against = list(cmp_spec.get("against", []))
-    lb, lbasis = livebench_global(tables)
-    lb_score = {r["model_id"]: r for r in lb.to_dict("records")}
-    evidence: list[EvidenceRow] = []
-    parts, winners = [], {}
-    any_data = False
-    for q in qwens:
-        matched, bits = 0, []
-        for o in against:
-            comp = compare_models(cells, q, o, tie)
-            if comp.n:
-                any_data = True
-                ok = comp.wins + comp.ties
-                majority = ok > comp.n / 2
-                matched += int(majority)
-                bits.append(f"matches or beats {o} on {ok} of {comp.n} model-card benchmarks "
-                            f"({'majority' if majority else 'no majority'})")
-                evidence += pair_evidence(comp, basis)
-            elif q in lb_score and o in lb_score:
-                any_data = True
-                a, b = lb_score[q], lb_score[o]
-                majority = a["score"] >= b["score"] - tie
-                matched += int(majority)
-                bits.append(f"no shared model-card benchmark with {o}; LiveBench global "
-                            f"{a['score']:.2f} vs {b['score']:.2f} ({lbasis}, release "
-                            f"{a['release']}): {'matches or beats' if majority else 'behind'}")
-            else:
-                bits.append(f"no shared benchmark with {o}")
-        winners[q] = matched
-        parts.append(f"{q}: " + "; ".join(bits))
-    if not any_data:
-        return unverifiable(spec, "a benchmark table with a Qwen model and a comparator")
-    best = max(winners.values())
-    verdict = ("supported" if best >= len(against) else
-               "partly_supported" if best >= 1 else "contradicted")
-    expl = (f"Basis: {basis_text(basis)} (same table, same evaluator, tie within {tie:g}). "
-            + ". ".join(parts) + ". Comparators matched on a majority: "
-            + ", ".join(f"{q} {n} of {len(against)}" for q, n in winners.items()) + ".")
-    arena, abasis = arena_history(tables)
-    seen = set()
-    for o in against:
-        atext, arows = arena_evidence(arena, abasis, qwens[0], o)
-        if atext:
-            expl += " " + atext
-            evidence += [r for r in arows if r.key not in seen]
-            seen |= {r.key for r in arows}
-    ltext, lrows = livebench_evidence(lb, lbasis, qwens + against)
-    if ltext:
-        expl += " " + ltext + (
-            f" LiveBench tables gain models after their release date: read as they stood "
-            f"on {article_date()}." if lbasis == "livebench_summary" else
-            " LiveBench tables gain models after their release date; the reference figures "
-            "are the table as of its stated date.")
-        evidence += lrows
-    return RuleResult(verdict=verdict, explanation=expl, evidence_kind="primary_data",
-                      evidence_value=float(best), evidence_unit="comparators matched",
-                      evidence=evidence)
 
 
 @rule("r1_open_source")

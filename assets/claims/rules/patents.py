@@ -271,40 +271,61 @@ def cn_filed_abroad_7pct(spec: ClaimSpec, tables: Tables) -> RuleResult:
             or None,
             evidence=evidence,
         )
-    proxy = float(row["share_also_elsewhere_pct"])
     fam, also = int(row["families"]), int(row["families_also_elsewhere"])
+    pct_only, only = int(row["families_here_and_pct_only"]), int(row["families_only_here"])
+    proxy = float(row["share_also_elsewhere_pct"])
+    wide = (also + pct_only) / fam * 100.0
     evidence.append(EvidenceRow(
         table="patent_family_offices", key=f"{office} / {SCOPE_ALL}",
         value=proxy, unit="percent", source_document=str(row["source_document"]),
         publisher=PATENTDB_PUBLISHER,
         note=f"{also:,} of {fam:,} families with a {office} member also at another "
-             "national or regional office (WO not counted)",
+             f"national or regional office; {pct_only:,} more with a PCT (WO) publication "
+             f"only; {only:,} only at {office}",
     ))
-    low = spec.claimed_low - float(spec.precision.get("absolute", 0.0))
-    if within_precision(spec, proxy):
-        verdict, judge = "partly_supported", (
-            "The proxy is about the claimed figure, but it measures something else.")
-    elif proxy < low:
-        verdict, judge = "contradicted", (
-            "Even this upper bound is below the claimed figure.")
-    else:
-        verdict, judge = "unverifiable", (
-            f"The claimed {spec.claimed_value}% lies below this upper bound: consistent with "
-            "it, but not confirmed.")
+    verdict, judge = _abroad_verdict(spec, proxy, wide)
     text = (f"No primary source for the figure was found: {direct_text}. Proxy from the "
             f"{PATENTDB_TITLE} ({PATENTDB_PUBLISHER}; documents published 2000-01 to "
             f"2020-03): of {fam:,} AI patent families with a member at the Chinese patent "
-            f"office, {also:,} ({fmt_number(proxy, 1)}%) also have a member at another national or "
-            "regional office (a PCT/WO application alone does not count). It counts offices, "
-            "not the applicant's or priority country, so foreign families that entered China "
-            "are included and the share of Chinese-origin families filed abroad is at most "
-            f"about this. {judge}")
+            f"office, {only:,} ({fmt_number(only / fam * 100, 1)}%) have no member elsewhere, "
+            f"{pct_only:,} ({fmt_number(pct_only / fam * 100, 1)}%) only a PCT (WO) "
+            f"application besides, and {also:,} ({fmt_number(proxy, 1)}%) a member at another "
+            "national or regional office. Two readings of 'filed abroad': at another office "
+            f"{fmt_number(proxy, 1)}%; counting a PCT application as filed abroad "
+            f"{fmt_number(wide, 1)}%. It counts offices, not the applicant's or priority "
+            "country, so foreign families that entered China are included and the share of "
+            f"Chinese-origin families filed abroad is at most about this. {judge}")
     return RuleResult(
         verdict=verdict, explanation=text, evidence_kind="primary_data",
         evidence_value=proxy,
         evidence_unit="percent of families with a CN member also at another office (proxy)",
         evidence=evidence,
     )
+
+
+def _abroad_verdict(spec: ClaimSpec, narrow: float, wide: float) -> tuple[str, str]:
+    """The verdict of ``cn_filed_abroad_7pct`` from both readings of the proxy (percent):
+    ``narrow`` (another national or regional office) and ``wide`` (a PCT application
+    counted as filed abroad); a sentence saying why. When the readings give different
+    verdicts, the claim holds only under one of them: ``partly_supported``."""
+    low = spec.claimed_low - float(spec.precision.get("absolute", 0.0))
+    verdicts = []
+    for proxy in (narrow, wide):
+        if within_precision(spec, proxy):
+            verdicts.append(("partly_supported",
+                             "The proxy is about the claimed figure, but it measures "
+                             "something else."))
+        elif proxy < low:
+            verdicts.append(("contradicted", "Even this upper bound is below the claimed "
+                                             "figure."))
+        else:
+            verdicts.append(("unverifiable", f"The claimed {spec.claimed_value}% lies below "
+                             "this upper bound under both readings: consistent with it, but "
+                             "not confirmed."))
+    if verdicts[0][0] == verdicts[1][0]:
+        return verdicts[0]
+    return "partly_supported", ("The verdict depends on whether a PCT application counts as "
+                                "filed abroad, which the article does not say.")
 
 
 # --- cn_plan_2017 -------------------------------------------------------------------------

@@ -218,29 +218,41 @@ def test_cn_filed_abroad_reference_only(ref):
     _assert_evidence_named(r)
 
 
-def _offices(share_also: float) -> pd.DataFrame:
+def _offices(share_also: float, share_pct_only: float = 0.0) -> pd.DataFrame:
     fam = 1000
-    also = round(fam * share_also / 100)
+    also, pct_only = round(fam * share_also / 100), round(fam * share_pct_only / 100)
+    only = fam - also - pct_only
     df = pd.DataFrame([{
         "office": "CN", "office_kind": "national", "scope": "all_years", "priority_year": None,
-        "families": fam, "families_only_here": fam - also, "families_also_elsewhere": also,
-        "families_with_pct": 50, "share_only_here_pct": (fam - also) / fam * 100,
+        "families": fam, "families_only_here": only, "families_here_and_pct_only": pct_only,
+        "families_also_elsewhere": also, "families_with_pct": 50 + pct_only,
+        "share_only_here_pct": only / fam * 100,
+        "share_here_and_pct_only_pct": pct_only / fam * 100,
         "share_also_elsewhere_pct": also / fam * 100, "source_document": "hand-made 1790.zip",
     }])
     TABLES[2].conform(df)
     return df
 
 
-@pytest.mark.parametrize("share, verdict", [
-    (7.2, "partly_supported"),   # within 7 +-1: about the claim, but a proxy
-    (4.0, "contradicted"),       # even the upper bound is below 6
-    (12.8, "unverifiable"),      # above: consistent with the upper bound, not confirmed
+@pytest.mark.parametrize("share, pct_only, verdict", [
+    (7.2, 0.0, "partly_supported"),  # within 7 +-1 under both readings: about it, a proxy
+    (4.0, 0.0, "contradicted"),      # even the upper bound is below 6 under both readings
+    (12.8, 1.6, "unverifiable"),     # above under both: consistent, not confirmed
+    (4.0, 3.0, "partly_supported"),  # 4.0% at another office, 7.0% counting PCT: depends on
+                                     # the reading, which the article does not state
+    (7.5, 1.5, "partly_supported"),  # 7.5% within, 9.0% above: depends on the reading
 ])
-def test_cn_filed_abroad_proxy(ref, share, verdict):
-    r = run("cn_filed_abroad_7pct", patent_figures=ref, patent_family_offices=_offices(share))
+def test_cn_filed_abroad_proxy(ref, share, pct_only, verdict):
+    r = run("cn_filed_abroad_7pct", patent_figures=ref,
+            patent_family_offices=_offices(share, pct_only))
     assert r.verdict == verdict
     assert r.evidence_value == pytest.approx(share)
     assert "another national or regional office" in r.explanation
     assert "upper bound" in r.explanation or verdict == "partly_supported"
+    # both readings of "filed abroad", each with its percentage
+    assert f"at another office {share:.1f}%" in r.explanation
+    assert f"counting a PCT application as filed abroad {share + pct_only:.1f}%" in r.explanation
+    if pct_only and verdict == "partly_supported":
+        assert "depends on whether a PCT application counts" in r.explanation
     assert any(ev.table == "patent_family_offices" and ev.key == "CN / all_years"
                for ev in r.evidence)

@@ -44,34 +44,36 @@ def _failed(result) -> set[str]:
 
 
 @pytest.mark.parametrize("office, expected", [
-    # (families, only here, also at another national/regional office, with a WO member)
-    ("CN", (3, 2, 1, 2)),   # F1 F2 F3; only F2 (WO does not count) and F3; also F1
-    ("US", (3, 1, 2, 1)),   # F1 F4 F6; only F4; also F1 (CN, EP) and F6 (JP)
-    ("EP", (1, 0, 1, 1)),
-    ("JP", (1, 0, 1, 0)),
-    ("WO", (3, 1, 2, 3)),   # F1 F2 F5; only F5 (no national office); also F1, F2
+    # (families, only here, here + PCT (WO) only, also at another national/regional
+    # office, with a WO member)
+    ("CN", (3, 1, 1, 1, 2)),  # F1 F2 F3; only F3; F2 with WO only; also F1 (US, EP)
+    ("US", (3, 1, 0, 2, 1)),  # F1 F4 F6; only F4; also F1 (CN, EP) and F6 (JP)
+    ("EP", (1, 0, 0, 1, 1)),
+    ("JP", (1, 0, 0, 1, 0)),
+    ("WO", (3, 1, 0, 2, 3)),  # F1 F2 F5; only F5 (no national office); also F1, F2
 ])
 def test_family_offices_by_hand(offices, office, expected):
     r = _office(offices, office)
-    got = (r["families"], r["families_only_here"], r["families_also_elsewhere"],
-           r["families_with_pct"])
+    got = (r["families"], r["families_only_here"], r["families_here_and_pct_only"],
+           r["families_also_elsewhere"], r["families_with_pct"])
     assert got == expected
     assert pd.isna(r["priority_year"])
-    assert r["share_also_elsewhere_pct"] == pytest.approx(expected[2] / expected[0] * 100)
     assert r["share_only_here_pct"] == pytest.approx(expected[1] / expected[0] * 100)
+    assert r["share_here_and_pct_only_pct"] == pytest.approx(expected[2] / expected[0] * 100)
+    assert r["share_also_elsewhere_pct"] == pytest.approx(expected[3] / expected[0] * 100)
 
 
 def test_family_offices_priority_year_and_kinds(offices):
     # F1's priority year is its earliest member's (2017), so CN 2017 = {F1}, CN 2018 = {F2, F3}
     assert _office(offices, "CN", 2017)["families_also_elsewhere"] == 1
     r = _office(offices, "CN", 2018)
-    assert (r["families"], r["families_only_here"]) == (2, 2)
+    assert (r["families"], r["families_only_here"], r["families_here_and_pct_only"]) == (2, 1, 1)
     assert set(offices[offices.scope == "priority_year"].priority_year) == {2017, 2018, 2019}
     kinds = dict(zip(offices.office, offices.office_kind))
     assert kinds == {"CN": "national", "EP": "regional", "JP": "national", "KR": "national",
                      "US": "national", "WO": "pct"}
-    assert (offices.families_only_here + offices.families_also_elsewhere
-            == offices.families).all()
+    assert (offices.families_only_here + offices.families_here_and_pct_only
+            + offices.families_also_elsewhere == offices.families).all()
     tbl = table("patent_family_offices").conform(offices)
     assert tbl.schema.field("priority_year").type == "int16"
 
@@ -128,13 +130,15 @@ def test_real_family_offices_match_csv_module(real_offices):
         fams = [o for o in offices_of.values() if office in o]
         national = [o - {"WO"} for o in fams]
         if office == "WO":
-            only = sum(1 for n in national if not n)
+            only, pct_only = sum(1 for n in national if not n), 0
         else:
-            only = sum(1 for n in national if n == {office})
+            only = sum(1 for o in fams if o == {office})
+            pct_only = sum(1 for o in fams if o == {office, "WO"})
         got = _office(real_offices, office)
         assert got["families"] == len(fams)
         assert got["families_only_here"] == only
-        assert got["families_also_elsewhere"] == len(fams) - only
+        assert got["families_here_and_pct_only"] == pct_only
+        assert got["families_also_elsewhere"] == len(fams) - only - pct_only
         assert got["families_with_pct"] == sum(1 for o in fams if "WO" in o)
 
 
