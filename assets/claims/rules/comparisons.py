@@ -51,9 +51,11 @@ def independent_readings(tables: Tables, model: str, other: str, kind: str
     if standing:
         text, arows = arena_evidence(arena, abasis, model, other)
         rows += arows
-        readings.append(Reading("LMArena", True, claim_verdict(kind, standing),
-                                f"LMArena {text.removeprefix('Arena ').rstrip('.')}: "
-                                f"{model} {standing}", observed(arows)))
+        text = f"LMArena {text.removeprefix('Arena ').rstrip('.')}"
+        if not text.endswith(f"{model} {standing}"):   # "X ahead" says it already
+            text += f": {model} {standing}"
+        readings.append(Reading("LMArena", True, claim_verdict(kind, standing), text,
+                                observed(arows)))
     lb, lbasis = livebench_global(tables)
     score = {r["model_id"]: r for r in lb.to_dict("records")}
     if model in score and other in score:
@@ -171,11 +173,12 @@ def v3_comparable_claude35(spec: ClaimSpec, tables: Tables) -> RuleResult:
     if verdict is None:
         return _too_late(spec, weighing, pair_evidence(comp, basis) + rows)
     readings = counted(readings)[0]
-    ahead = [r.evaluator for r in readings if r.text.endswith(f"{model} ahead")]
+    ahead = [r.evaluator for r in readings
+             if r.independent and r.text.endswith(f"{model} ahead")]
     expl = weighing
     if ahead and verdict == "supported":
-        expl += (f" {model} is ahead on {', '.join(ahead)}: the claim understates in its own "
-                 f"direction, so 'comparable' holds.")
+        expl += (f" {model} is ahead on {', '.join(ahead)} (independent): the claim "
+                 f"understates in its own direction, so 'comparable' holds.")
     expl += (f" Model makers' tables ({basis_text(basis)}; comparable when the mean gap is "
              f"within +-{max_gap:g} points and each side wins a third): {comp.per_table()}.")
     independent = [r for r in readings if r.independent]
@@ -199,7 +202,7 @@ def _qwen_pair(tables, cells, basis, q, o, tie):
         standing = _maker_match(sub)
         readings.append(Reading(evaluator, is_independent(evaluator),
                                 claim_verdict("comparable", standing),
-                                f"{evaluator}'s own tables: matches or beats on "
+                                f"{evaluator}'s tables: matches or beats on "
                                 f"{sub.wins + sub.ties} of {sub.n}: {q} {standing}"))
     verdict, weighing = weigh(readings, "comparable")
     return verdict, weighing, pair_evidence(comp, basis) + rows

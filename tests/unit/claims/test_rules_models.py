@@ -100,6 +100,10 @@ def test_reference_v3_vs_claude(ref):
     # the maker's own card puts V3 ahead (15 wins, 5 losses): said, not held against it
     assert "DeepSeek's own tables: 15 wins, 5 losses" in r.explanation
     assert "understates in its own direction" in r.explanation
+    # "ahead on" names only the independent evaluators (the maker's card is not one), and
+    # the arena's standing is said once
+    assert "ahead on LMArena (independent)" in r.explanation
+    assert "deepseek-v3 ahead: deepseek-v3 ahead" not in r.explanation
     ev = pd.DataFrame([vars(e) for e in r.evidence])
     assert set(ev.loc[ev["independent"] == True, "evaluator"]) == {"LMArena", "LiveBench"}  # noqa: E712
     assert set(ev.loc[ev["independent"] == False, "evaluator"]) == {"DeepSeek"}  # noqa: E712
