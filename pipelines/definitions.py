@@ -29,6 +29,7 @@ from dagster import (
     AssetKey,
     AssetSelection,
     DagsterRunStatus,
+    RunRequest,
     DefaultScheduleStatus,
     Definitions,
     RunStatusSensorContext,
@@ -162,31 +163,53 @@ refresh_job = _job(
 LIVE_REFRESH = env_live_refresh()
 daily_refresh = ScheduleDefinition(
     name="daily_refresh",
-    job=refresh_job,
+    job=fetch_job,
+    run_config=LIVE,
     cron_schedule="17 5 * * *",
     execution_timezone="UTC",
     default_status=(DefaultScheduleStatus.RUNNING if LIVE_REFRESH
                     else DefaultScheduleStatus.STOPPED),
-    description="Daily live refresh of every source (only fires while the daemon runs); "
-                "histories_after_refresh then completes the partitioned histories.",
+    description="Daily live fetch of every source (only fires while the daemon runs); "
+                "histories_after_refresh then rebuilds only the assets whose inputs changed "
+                "and completes the partitioned histories.",
 )
+
+
+def stale_rebuild_request(instance, run) -> RunRequest | None:
+    """A ``main`` run of the unpartitioned assets (snapshots excluded) that need a rebuild
+    after the fetch run ``run`` (:func:`pipelines.staleness.stale_assets`), with that run's
+    config and a run key tied to it; None when nothing changed upstream."""
+    from pipelines.staleness import stale_assets
+
+    keys = [k for k in defs.resolve_job_def(main_job.name).asset_layer.executable_asset_keys
+            if k.path[0] != "snapshot"]
+    stale = stale_assets(instance, defs.resolve_asset_graph(), keys)
+    if not stale:
+        return None
+    return RunRequest(run_key=f"stale-after-{run.run_id}", job_name=main_job.name,
+                      asset_selection=sorted(stale, key=lambda k: k.to_user_string()),
+                      run_config=run.run_config,
+                      tags={"ai-numbers/rebuilt": str(len(stale))})
 
 
 @run_status_sensor(
     run_status=DagsterRunStatus.SUCCESS,
     name="histories_after_refresh",
-    monitored_jobs=[refresh_job],
-    request_jobs=[arena_partitions_job, livebench_partitions_job],
+    monitored_jobs=[fetch_job, refresh_job],
+    request_jobs=[main_job, arena_partitions_job, livebench_partitions_job],
     default_status=leaderboards.LIVE_STATUS,
-    description="After each successful refresh run (the daily schedule's), adds the versions "
-                "it listed as partition keys and requests a run for every arena and LiveBench "
-                "version without a materialized partition (a bounded number per history).",
+    description="After each successful fetch run (the daily schedule's) or refresh run: a "
+                "main run of only the assets whose inputs changed (none when no source "
+                "changed; after fetch runs only), the versions listed added as partition "
+                "keys, and a run for every arena and LiveBench version without a "
+                "materialized partition (a bounded number per history).",
 )
 def histories_after_refresh(context: RunStatusSensorContext, settings: PipelineSettings):
-    """The daily schedule's cover of the partitioned histories: from the listings the
-    refresh run just stored (no request here), each history's
+    """What follows the daily schedule's fetch: :func:`stale_rebuild_request` (nothing
+    recomputed for nothing), and the partitioned histories' cover: from the listings the
+    run just stored (no request here), each history's
     :func:`assets.leaderboards.assets.missing_partition_requests`, run keys tied to the
-    refresh run (so a version that failed is asked for again after the next refresh)."""
+    run (so a version that failed is asked for again after the next fetch)."""
     store = settings.snapshots()
     stored = {"arena_partitions": stored_arena_versions, "livebench_partitions":
               stored_livebench_versions}
@@ -200,8 +223,12 @@ def histories_after_refresh(context: RunStatusSensorContext, settings: PipelineS
         if isinstance(result, SensorResult):
             runs += result.run_requests
             adds += result.dynamic_partitions_requests
+    if context.dagster_run.job_name == fetch_job.name:
+        rebuild = stale_rebuild_request(context.instance, context.dagster_run)
+        runs += [rebuild] if rebuild else []
     if not runs and not adds:
-        return SkipReason("every version of the partitioned histories is materialized")
+        return SkipReason("nothing changed upstream and every version of the partitioned "
+                          "histories is materialized")
     return SensorResult(run_requests=runs, dynamic_partitions_requests=adds)
 
 defs = Definitions.merge(*DOMAINS, Definitions(

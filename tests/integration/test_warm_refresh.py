@@ -122,3 +122,47 @@ def test_one_changed_source_runs_exactly_its_downstream_assets(refreshed):
                    & (results["model_name_raw"] == "DeepSeek-V3")
                    & results["source_document"].str.startswith("deepseek-ai/DeepSeek-V3@")]
     assert mmlu["value"].tolist() == [87.2]          # the edited cell, published
+
+
+def _sensor_after_fetch(instance: DagsterInstance, data_dir, server):
+    """A live ``fetch`` run (what the daily schedule launches) on ``instance``, then
+    ``histories_after_refresh`` evaluated on its success: the sensor's result."""
+    from dagster import build_run_status_sensor_context
+
+    from pipelines.definitions import defs, histories_after_refresh
+    from pipelines.runner import resource_config
+    from pipelines.settings import PipelineSettings
+
+    fetched = defs.resolve_job_def("fetch").execute_in_process(
+        instance=instance, run_config=resource_config(str(data_dir), "live", server.url))
+    assert fetched.success
+    with build_run_status_sensor_context(
+            sensor_name=histories_after_refresh.name,
+            dagster_event=fetched.get_run_success_event(), dagster_instance=instance,
+            dagster_run=fetched.dagster_run,
+            resources={"settings": PipelineSettings(data_dir=str(data_dir))}) as ctx:
+        return histories_after_refresh(ctx), fetched
+
+
+def _main_requests(result) -> list:
+    return [r for r in getattr(result, "run_requests", None) or [] if r.job_name == "main"]
+
+
+def test_the_daily_schedule_rebuilds_only_what_a_fetch_changed(refreshed):
+    """The daemon's path (daily_refresh -> fetch, then histories_after_refresh): after a
+    fetch with nothing changed since the last build no main run is requested; after the
+    card went back to its original bytes (the previous test edited it), the main run asks
+    for exactly the assets downstream of that card's snapshot."""
+    from pipelines.definitions import daily_refresh
+
+    data_dir, instance, server = refreshed
+    assert daily_refresh.job_name == "fetch"
+    result, _ = _sensor_after_fetch(instance, data_dir, server)
+    assert _main_requests(result) == []
+
+    server.files.pop(CARD, None)                     # the card as the mirror serves it
+    result, fetched = _sensor_after_fetch(instance, data_dir, server)
+    (request,) = _main_requests(result)
+    assert {k.to_user_string() for k in request.asset_selection} == downstream(CARD_KEY)
+    assert request.run_key == f"stale-after-{fetched.run_id}"
+    assert request.run_config == fetched.dagster_run.run_config   # same data dir and mode
