@@ -163,13 +163,30 @@ def _update_all(mode: str, level: str, verbose: bool, data_dir: Path, out, err,
         stop.set()
         raise KeyboardInterrupt  # interrupts the job running now
 
+    # Dagster replaces the SIGINT handler while it executes a run (it captures interrupts,
+    # and drops one that arrives where it does not look), so the signal is also read from a
+    # wakeup fd: written by the interpreter for every signal, whichever handler runs
+    wakeup_r, wakeup_w = os.pipe()
+    for fd in (wakeup_r, wakeup_w):
+        os.set_blocking(fd, False)
+
+    def should_stop() -> bool:
+        try:
+            arrived = os.read(wakeup_r, 512)
+        except BlockingIOError:
+            arrived = b""
+        if signal.SIGINT in arrived or signal.SIGTERM in arrived:
+            stop.set()
+        return stop.is_set()
+
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    previous_wakeup = signal.set_wakeup_fd(wakeup_w)
     config = resource_config(mode=mode)
     config["loggers"] = {"console": {"config": {"log_level": level if verbose else "CRITICAL"}}}
     status = out.status("starting (loading the definitions)", spinner="dots")
     try:
         with status, _instance(err) as instance:
-            summary = update_all(instance, run_config=config, should_stop=stop.is_set,
+            summary = update_all(instance, run_config=config, should_stop=should_stop,
                                  log=lambda msg: status.update(one_line(msg, 100)),
                                  rebuild=rebuild)
             stamp = pd.Timestamp.now(tz="UTC").strftime("%Y%m%dT%H%M%SZ")
@@ -177,8 +194,12 @@ def _update_all(mode: str, level: str, verbose: bool, data_dir: Path, out, err,
     except KeyboardInterrupt as exc:
         raise Interrupted() from exc
     finally:
+        signal.set_wakeup_fd(previous_wakeup)
         for s, handler in previous.items():
             signal.signal(s, handler)
+        should_stop()               # a signal Dagster captured and dropped still counts
+        os.close(wakeup_r)
+        os.close(wakeup_w)
     if stop.is_set() or summary.interrupted:
         raise Interrupted()
     return summary, log_file

@@ -20,18 +20,21 @@ limits to one run at a time (``deploy/dagster.yaml``):
   ``livebench_partitions``: one LiveBench release version (``livebench_history``).
 - ``publish``: every other unpartitioned asset.
 - ``main``: every unpartitioned asset (discovery included); ``refresh``: the same, live.
+- ``freshness``: the ``sources_fresh`` checks alone.
 
-``ai-numbers run`` (``make run``, :mod:`pipelines.runner`) chains discover, the missing
-partitions and publish, without the daemon. With the daemon, ``daily_refresh`` runs
-``refresh`` and ``arena_versions_sensor`` adds and materializes new arena versions.
+``ai-numbers run`` (``make run``, :mod:`pipelines.runner`) chains fetch, the stale assets of
+discover, the missing partitions, the stale assets of publish and freshness, without the
+daemon. With the daemon, ``daily_refresh`` runs ``fetch`` (live), then
+``histories_after_refresh`` requests a ``main`` run of the stale assets and the missing
+partitions; ``arena_versions_sensor`` and ``livebench_versions_sensor`` follow new versions.
 """
 from dagster import (
     AssetKey,
     AssetSelection,
     DagsterRunStatus,
-    RunRequest,
     DefaultScheduleStatus,
     Definitions,
+    RunRequest,
     RunStatusSensorContext,
     ScheduleDefinition,
     SensorResult,

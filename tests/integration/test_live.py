@@ -116,7 +116,10 @@ def test_live_run_fetches_mirrored_sources_and_survives_hub_404(tmp_path, upstre
     assert len(lb_rows) and not lb_rows["key"].str.contains("qwen2.5-max").any()
     qwen = pd.read_parquet(tmp_path / "published" / "article_claims.parquet").set_index(
         "claim_id").loc["qwen_matches_western"]
-    assert "qwen2.5-max: no shared benchmark" in qwen["explanation"]
+    # no evidence for Qwen2.5-Max against either comparator on the article's date
+    assert "qwen2.5-max vs llama-3.1-405b-instruct: no shared benchmark" in qwen["explanation"]
+    assert "qwen2.5-max vs claude-3.5-sonnet-20241022: no shared benchmark" in \
+        qwen["explanation"]
 
     # every reference figure with a primary source agrees with what the pipeline computed
     agreement = pd.read_parquet(tmp_path / "published" / "reference_agreement.parquet")
