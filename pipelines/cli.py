@@ -30,6 +30,7 @@ import os
 import signal
 import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -126,10 +127,12 @@ def run(mode: str | None, verbose: bool, rebuild: bool) -> int:
     except SettingsError as exc:
         err.print(f"ai-numbers: bad setting: {exc}", markup=False)
         return EXIT_SETTINGS
-    out.print(f"ai-numbers run: mode {mode}, data dir {data_dir}", markup=False)
-    _keep_verdicts(data_dir)
-    started = pd.Timestamp.now(tz="UTC").floor("s")
-    summary, log_file = _update_all(mode, level, verbose, data_dir, out, err, rebuild)
+    with _stop_on_signals() as should_stop:
+        out.print(f"ai-numbers run: mode {mode}, data dir {data_dir}", markup=False)
+        _keep_verdicts(data_dir)
+        started = pd.Timestamp.now(tz="UTC").floor("s")
+        summary, log_file = _update_all(mode, level, verbose, data_dir, out, err, rebuild,
+                                        should_stop)
     published = data_dir / "published"
     status = _current_status(data_dir)
     this_run = status[status["checked_at"] >= started] if status is not None else None
@@ -150,22 +153,21 @@ def run(mode: str | None, verbose: bool, rebuild: bool) -> int:
     return code
 
 
-def _update_all(mode: str, level: str, verbose: bool, data_dir: Path, out, err,
-                rebuild: bool = False):
-    """Run every job with a progress display (``rebuild``: every asset, not only the stale
-    ones); SIGINT and SIGTERM stop the job running now and start no other. Returns the
-    runner's summary and the log file written."""
-    from pipelines.runner import resource_config, update_all
-
+@contextmanager
+def _stop_on_signals():
+    """Inside the block, SIGINT and SIGTERM set a stop flag and raise KeyboardInterrupt
+    (which interrupts the job running now); yields ``should_stop()``, true once either
+    arrived. Dagster replaces the SIGINT handler while it executes a run (it captures
+    interrupts, and drops one that arrives where it does not look), and an import may
+    swallow a KeyboardInterrupt, so the signals are also read from a wakeup fd, written by
+    the interpreter for every signal whichever handler runs. Installed before the command
+    prints anything, so no signal after its first line is lost."""
     stop = threading.Event()
 
     def on_signal(signum, frame):
         stop.set()
-        raise KeyboardInterrupt  # interrupts the job running now
+        raise KeyboardInterrupt
 
-    # Dagster replaces the SIGINT handler while it executes a run (it captures interrupts,
-    # and drops one that arrives where it does not look), so the signal is also read from a
-    # wakeup fd: written by the interpreter for every signal, whichever handler runs
     wakeup_r, wakeup_w = os.pipe()
     for fd in (wakeup_r, wakeup_w):
         os.set_blocking(fd, False)
@@ -181,6 +183,28 @@ def _update_all(mode: str, level: str, verbose: bool, data_dir: Path, out, err,
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     previous_wakeup = signal.set_wakeup_fd(wakeup_w)
+    try:
+        yield should_stop
+    finally:
+        signal.set_wakeup_fd(previous_wakeup)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        should_stop()
+        os.close(wakeup_r)
+        os.close(wakeup_w)
+
+
+def _update_all(mode: str, level: str, verbose: bool, data_dir: Path, out, err,
+                rebuild: bool = False, should_stop=lambda: False):
+    """Run every job with a progress display (``rebuild``: every asset, not only the stale
+    ones); once ``should_stop()`` (:func:`_stop_on_signals`) is true no other job starts.
+    Returns the runner's summary and the log file written.
+
+    Raises:
+        Interrupted: a signal arrived (the job running then stopped, or finished).
+    """
+    from pipelines.runner import resource_config, update_all
+
     config = resource_config(mode=mode)
     config["loggers"] = {"console": {"config": {"log_level": level if verbose else "CRITICAL"}}}
     status = out.status("starting (loading the definitions)", spinner="dots")
@@ -193,14 +217,7 @@ def _update_all(mode: str, level: str, verbose: bool, data_dir: Path, out, err,
             log_file = summary.write_log(instance, data_dir / "logs" / f"run-{stamp}.log")
     except KeyboardInterrupt as exc:
         raise Interrupted() from exc
-    finally:
-        signal.set_wakeup_fd(previous_wakeup)
-        for s, handler in previous.items():
-            signal.signal(s, handler)
-        should_stop()               # a signal Dagster captured and dropped still counts
-        os.close(wakeup_r)
-        os.close(wakeup_w)
-    if stop.is_set() or summary.interrupted:
+    if should_stop() or summary.interrupted:
         raise Interrupted()
     return summary, log_file
 
