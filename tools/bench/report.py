@@ -14,7 +14,9 @@ GOALS = {
 
 
 def _med(summary: dict, field: str = "seconds") -> float:
-    return summary[field]["median"]
+    """The median of ``field``; NaN when ``summary`` lacks it (a results.json written by an
+    older ``make bench`` and kept by ``--only``)."""
+    return summary[field]["median"] if field in summary else float("nan")
 
 
 def rows(results: dict) -> list[tuple[str, str, str, str, str]]:

@@ -105,3 +105,15 @@ def test_report_rows_say_whether_each_goal_is_met():
     assert row[3] == "1.30x" and row[4] == "no"
     results["startup"]["ratio"] = 1.1
     assert rows(results)[0][4] == "yes"
+
+
+def test_report_rows_survive_a_results_file_from_an_older_bench():
+    """``--only`` keeps the other figures of results.json, which an older ``make bench``
+    wrote without the refresh's ``snapshots`` count: the table shows "nan", not a KeyError."""
+    def s(x):
+        return {"min": x, "median": x, "max": x}
+
+    old = {"seconds": s(2.0), "bytes": s(0), "api_calls": s(2), "materialized": s(0)}
+    results = {"refresh": {"cold": old, "warm": old, "ratio": 1.0}}
+    cold, warm = rows(results)
+    assert "nan snapshots" in cold[1] and warm[3] == "1.00x"
