@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from dagster import AssetKey, MaterializeResult, MetadataValue, asset
 
 from pipelines.codeversion import code_version
@@ -48,6 +47,8 @@ def resource_descriptor(spec: TableSpec, path: Path, rel_path: str,
                         sources: Mapping[str, Source]) -> dict:
     """The Data Package resource of one published Parquet file; ``sources`` (registered
     sources by id) give the title and URL of each source the table names."""
+    import pyarrow.parquet as pq  # here: off loading the definitions (README, Performance)
+
     body = path.read_bytes()  # once: a local file or an object (pipelines.store)
     fields = []
     for col in spec.columns:

@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from dagster import ConfigurableResource
-from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
-from urllib3.util.retry import Retry
 
 if TYPE_CHECKING:  # annotations only: requests is imported when a request is made
     import requests
 
 from pipelines.ratelimit import (
+    MAX_WAIT_SECONDS,
     RATE_LIMITS,
     USAGE,
+    WaitTooLong,
     budget_of,
     deferred_message,
     is_rate_limited,
@@ -38,8 +38,6 @@ from pipelines.settings import (
 #: Debug: each request (URL, whether a token is sent, never the token), each retry, each
 #: server-requested wait and each page link; warnings: a wait refused as too long.
 log = logging.getLogger("pipelines.http")
-#: Default longest server-requested wait (``Retry-After``) obeyed, seconds.
-MAX_WAIT_SECONDS = 120.0
 
 
 USER_AGENT = (
@@ -99,6 +97,8 @@ UNRESPONSIVE_SECONDS = 600.0
 def unreachable_cause(host: str, exc: BaseException) -> str | None:
     """``"<host>: name does not resolve"`` or ``"<host>: connection refused"`` when ``exc``
     (a requests or urllib3 error, possibly wrapping others) is one of those, else None."""
+    from urllib3.exceptions import NameResolutionError, NewConnectionError
+
     seen: set[int] = set()
     stack = [exc]
     while stack:
@@ -130,7 +130,7 @@ class HttpSource(ConfigurableResource):
     mirror only with ``AI_NUMBERS_MIRROR_TOKENS=1`` (:func:`token_for`); and the
     upstream-mirror rewrite (``mirror``, default ``AI_NUMBERS_UPSTREAM_MIRROR``).
     A server-requested wait longer than ``max_wait_seconds`` fails the request at once
-    (:class:`BoundedRetry`), its error naming the wait asked for. Rate limits
+    (:class:`pipelines.retry.BoundedRetry`), its error naming the wait asked for. Rate limits
     (:mod:`pipelines.ratelimit`): once a host's ``X-RateLimit-Remaining`` is down to
     ``rate_limit_reserve`` (or after its 403 "API rate limit exceeded"), its further calls
     come back ``deferred`` without a request until ``X-RateLimit-Reset``; every request is
@@ -165,6 +165,10 @@ class HttpSource(ConfigurableResource):
 
     def session(self) -> requests.Session:
         """A session with the retry policy mounted for http and https."""
+        from pipelines.retry import (
+            BoundedRetry,  # urllib3: here, off loading the definitions
+        )
+
         retry = BoundedRetry(
             max_wait_seconds=self.effective_max_wait(),
             total=self.retries,
@@ -319,62 +323,6 @@ def token_for(url: str, target: str) -> str | None:
     if urlsplit(target).netloc != urlsplit(url).netloc and not env_mirror_tokens():
         return None
     return os.environ.get(token_env) or None
-
-
-class WaitTooLong(Exception):
-    """The server asked for a wait (``Retry-After``) longer than the client obeys. Not an
-    ``OSError`` (as ``requests`` errors are), so it is not taken for a connection error."""
-
-    def __init__(self, status: int, asked: float, limit: float, header: str):
-        self.status, self.asked, self.limit = status, asked, limit
-        super().__init__(
-            f"HTTP {status}: server asked to wait {asked:.0f} s (Retry-After: {header}), "
-            f"longer than the {limit:.0f} s this client waits (max_wait_seconds, "
-            f"AI_NUMBERS_MAX_WAIT_SECONDS); not retried")
-
-
-class BoundedRetry(Retry):
-    """urllib3 ``Retry`` whose server-requested waits (``Retry-After``, seconds or an HTTP
-    date) are bounded by ``max_wait_seconds``: a longer one raises :class:`WaitTooLong`
-    at once instead of sleeping. A name that does not resolve or a refused connection (no
-    network, a host that is gone) is not retried: that only costs time. Retries and waits
-    are logged at debug level."""
-
-    def __init__(self, *args, max_wait_seconds: float = MAX_WAIT_SECONDS, **kwargs):
-        kwargs.setdefault("retry_after_max", 10**9)  # the true wait asked; bounded below
-        super().__init__(*args, **kwargs)
-        self.max_wait_seconds = max_wait_seconds
-
-    def new(self, **kw):
-        new = super().new(**kw)
-        new.max_wait_seconds = self.max_wait_seconds
-        return new
-
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None,
-                  _stacktrace=None):
-        if isinstance(error, NewConnectionError):  # NameResolutionError is one too
-            raise MaxRetryError(_pool, url, error) from error
-        status = response.status if response is not None else None
-        log.debug("retrying %s %s after %s (%d retries used)", method, url,
-                  f"HTTP {status}" if status else type(error).__name__, len(self.history) + 1)
-        return super().increment(method, url, response, error, _pool, _stacktrace)
-
-    def sleep_for_retry(self, response) -> bool:
-        asked = self.get_retry_after(response)
-        if asked is None:
-            return False
-        if asked > self.max_wait_seconds:
-            raise WaitTooLong(response.status, asked, self.max_wait_seconds,
-                              response.headers.get("Retry-After", ""))
-        log.debug("server asked to wait %.1f s (Retry-After); waiting", asked)
-        time.sleep(asked)
-        return True
-
-    def _sleep_backoff(self) -> None:
-        backoff = self.get_backoff_time()
-        if backoff > 0:
-            log.debug("backing off %.1f s before the next try", backoff)
-        super()._sleep_backoff()
 
 
 def _status_error(resp: requests.Response) -> str:

@@ -18,10 +18,10 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 from dagster import (
     ConfigurableIOManagerFactory,
     InputContext,
@@ -31,7 +31,6 @@ from dagster import (
     TableSchema,
     UPathIOManager,
 )
-from upath import UPath
 
 from pipelines.mdtable import markdown_table
 from pipelines.paths import partition_folder
@@ -49,6 +48,9 @@ from pipelines.store import (
     put_bytes,
 )
 from pipelines.tables import TableSpec, table
+
+if TYPE_CHECKING:  # universal-pathlib (and fsspec) load when the IO manager is built
+    from upath import UPath
 
 PIPELINE_VERSION = "0.1.0"
 #: DataFrame ``attrs`` key an asset sets to the snapshots (sha256 and url) it was built from.
@@ -125,6 +127,8 @@ def migrate_partitions(data_dir: Path, spec: TableSpec) -> list[Path]:
 
 def _migrate_partitions(data_dir, spec: TableSpec) -> list[Path]:
     """:func:`migrate_partitions` without the lock."""
+    import pyarrow.parquet as pq
+
     from pipelines.tables import SchemaError
 
     folder = data_root(data_dir) / "published" / "history" / spec.name
@@ -163,6 +167,8 @@ def _migrate_partitions(data_dir, spec: TableSpec) -> list[Path]:
 def _write_atomically(arrow: pa.Table, path: Path) -> None:
     """Write ``arrow`` to ``path`` through a temporary file in the same folder (on object
     storage: the whole file in one put)."""
+    import pyarrow.parquet as pq  # here: off loading the definitions (README, Performance)
+
     options = {"compression": "zstd", "write_statistics": True,
                "row_group_size": max(arrow.num_rows, 1)}
     if not is_local(path):
@@ -197,11 +203,15 @@ class ParquetIOManager(UPathIOManager):
     extension: str = ".parquet"
 
     def __init__(self, base_path: str):
+        from upath import UPath
+
         options = env_storage_options() if is_url(str(base_path)) else {}
         super().__init__(base_path=UPath(base_path, **options))
 
     def get_asset_relative_path(self, context) -> UPath:
         """``published/<table>``, or ``published/history/<table>`` for a partitioned table."""
+        from upath import UPath
+
         layer, name = context.asset_key.path[0], context.asset_key.path[-1]
         if table(name).partition_column:
             return UPath(layer, "history", name)
@@ -242,6 +252,8 @@ class ParquetIOManager(UPathIOManager):
     def load_from_path(self, context: InputContext, path: UPath) -> pd.DataFrame:
         """The table's last good file (marked with ``attrs[STALE_ATTR]`` when stale); an
         empty frame of the spec when it is stale and was never published."""
+        import pyarrow.parquet as pq
+
         name = context.asset_key.path[-1]
         marker = stale_marker(as_store_path(self._base_path), name)
         reason = (json.loads(marker.read_text("utf-8")).get("reason")

@@ -14,6 +14,10 @@
   304s among them, body bytes, failures, calls deferred, and the last budget seen
   (:class:`HttpUsage`, :data:`USAGE`).
 
+- **Waits.** A server-requested wait (``Retry-After``) longer than the client obeys
+  (:data:`MAX_WAIT_SECONDS` by default) is :class:`WaitTooLong`, raised by
+  :class:`pipelines.retry.BoundedRetry`.
+
 Pure bookkeeping, thread-safe; :class:`pipelines.http.HttpSource` feeds it.
 """
 from __future__ import annotations
@@ -27,8 +31,22 @@ from typing import Mapping
 #: Assumed budget window when a rate-limit answer gives no ``X-RateLimit-Reset`` (GitHub's
 #: primary limit is per hour), seconds.
 DEFAULT_WINDOW_SECONDS = 3600.0
+#: Default longest server-requested wait (``Retry-After``) obeyed, seconds.
+MAX_WAIT_SECONDS = 120.0
 #: Counters of :class:`HostUsage` (summed by :meth:`HttpUsage.since`).
 COUNTS = ("requests", "not_modified", "bytes", "failed", "deferred")
+
+
+class WaitTooLong(Exception):
+    """The server asked for a wait (``Retry-After``) longer than the client obeys. Not an
+    ``OSError`` (as ``requests`` errors are), so it is not taken for a connection error."""
+
+    def __init__(self, status: int, asked: float, limit: float, header: str):
+        self.status, self.asked, self.limit = status, asked, limit
+        super().__init__(
+            f"HTTP {status}: server asked to wait {asked:.0f} s (Retry-After: {header}), "
+            f"longer than the {limit:.0f} s this client waits (max_wait_seconds, "
+            f"AI_NUMBERS_MAX_WAIT_SECONDS); not retried")
 
 
 @dataclass

@@ -20,19 +20,29 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, TypeAlias
 from urllib.parse import urlsplit
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
-from upath import UPath
+
+if TYPE_CHECKING:  # imported where used, off loading the definitions (README, Performance)
+    import pyarrow as pa
+    from upath import UPath
 
 #: Protocols that are the local disk (a UPath of one of them is used as a plain Path).
 _LOCAL = ("", "file", "local")
 
 #: A data dir: a local folder or a path on an fsspec filesystem.
-StorePath = Path | UPath
+StorePath: TypeAlias = "Path | UPath"
+
+
+def is_upath(value: object) -> bool:
+    """Whether ``value`` is a :class:`upath.UPath` (without importing universal-pathlib,
+    which is only imported, by :func:`data_root` or Dagster's IO manager, when one exists)."""
+    module = sys.modules.get("upath")
+    return module is not None and isinstance(value, module.UPath)
 
 
 class StoreError(ValueError):
@@ -72,11 +82,13 @@ def data_root(value: str | PurePath) -> StorePath:
 
     Raises:
         StoreError: a URL whose protocol fsspec does not know, or bad storage options."""
-    if isinstance(value, UPath):
+    if is_upath(value):
         return value if not is_local(value) else Path(value.path)
     if isinstance(value, PurePath) or not is_url(value):
         return Path(value)
     try:
+        from upath import UPath
+
         return UPath(value.rstrip("/"), **env_storage_options())
     except (ValueError, ImportError) as exc:
         raise StoreError(f"AI_NUMBERS_DATA_DIR={value!r}: cannot be opened ({exc})") from exc
@@ -85,14 +97,14 @@ def data_root(value: str | PurePath) -> StorePath:
 def as_store_path(path: str | PurePath) -> StorePath:
     """``path`` (e.g. a UPath from Dagster's ``UPathIOManager``) as the store uses it: a
     local one as :class:`pathlib.Path`, a remote one unchanged."""
-    if isinstance(path, UPath) and not is_local(path):
+    if is_upath(path) and not is_local(path):
         return path
-    return Path(path.path if isinstance(path, UPath) else path)
+    return Path(path.path if is_upath(path) else path)
 
 
 def is_local(path: str | PurePath) -> bool:
     """Whether ``path`` is on the local disk (a Path, or a UPath of the file protocol)."""
-    if isinstance(path, UPath):
+    if is_upath(path):
         return path.protocol in _LOCAL
     return not is_url(str(path))
 
@@ -104,6 +116,9 @@ def put_bytes(path: UPath, data: bytes) -> None:
 
 def parquet_bytes(arrow: pa.Table, **options) -> bytes:
     """``arrow`` as the bytes of a Parquet file (``options`` go to ``pq.write_table``)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     sink = pa.BufferOutputStream()
     pq.write_table(arrow, sink, **options)
     return sink.getvalue().to_pybytes()
@@ -113,7 +128,7 @@ def arrow_source(path: StorePath) -> tuple[str, object | None]:
     """``(path, filesystem)`` to hand pyarrow (``pq.read_table(p, filesystem=fs)``, ...):
     the filesystem is None for a local path."""
     if is_local(path):
-        return str(path.path if isinstance(path, UPath) else path), None
+        return str(path.path if is_upath(path) else path), None
     return path.path, path.fs
 
 

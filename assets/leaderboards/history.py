@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.dataset as ds
 
 from assets.leaderboards import arena, livebench
 from assets.leaderboards.livebench_history import versions_as_of
@@ -47,6 +46,8 @@ def read_arena_history(data_dir: Path) -> pd.DataFrame:
 
 def _read_file(path: Path) -> pd.DataFrame:
     """One partition file as stored (no partition column added), local or remote."""
+    import pyarrow.dataset as ds  # here: off loading the definitions (README, Performance)
+
     source, fs = arrow_source(path)
     return ds.dataset(source, filesystem=fs).to_table().to_pandas()
 

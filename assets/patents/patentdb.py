@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from assets.patents.archive import (
     PatentSourceError,
@@ -82,6 +81,8 @@ def read_patentdb(data: bytes, source_document: str) -> pa.Table:
         PatentSourceError: not a zip, not exactly one CSV member, a needed column missing,
             an unparseable value, or an office code that is not two capital letters.
     """
+    import pyarrow.csv as pacsv  # here: off loading the definitions (README, Performance)
+
     zf = open_zip(data, source_document)
     member = _patentdb_member(zf, source_document)
     where = f"{source_document}: {member}"

@@ -14,7 +14,8 @@ from urllib3.exceptions import (
 )
 
 from pipelines import http as http_mod
-from pipelines.http import BoundedRetry, HttpSource, unreachable_cause
+from pipelines.http import HttpSource, unreachable_cause
+from pipelines.retry import BoundedRetry
 
 
 @pytest.fixture(autouse=True)
