@@ -59,7 +59,11 @@ def plt():
     matplotlib.use("Agg")
     import matplotlib.pyplot as pyplot
 
+    # svg.fonttype "none": SVG text stays text (searchable, selectable, editable in a
+    # graphics editor; the font named with fallbacks), not glyph outlines: files a quarter of
+    # the size, a third faster to write (README, Performance)
     pyplot.rcParams.update({"font.size": 10, "svg.hashsalt": "ai-numbers",
+                            "svg.fonttype": "none",
                             "axes.spines.top": False, "axes.spines.right": False})
     return pyplot
 

@@ -170,3 +170,23 @@ def test_granted_share_chart_keeps_one_legend_and_marks_incomplete_years(offline
     assert [p.get_width() for p in hatched] == [83.9]
     assert len(chart.drawn) == ref_rows + 2
     plt().close(chart.figure)
+
+
+def test_svg_charts_keep_their_text_as_text_and_escape_it(tmp_path):
+    """The SVG charts carry their words as <text> (a reader can search and copy a label, an
+    editor can restyle it), parse as XML whatever a label holds, and a hostile label is
+    text, never markup."""
+    import xml.etree.ElementTree as ET
+
+    from assets.claims.charts import Chart, save
+
+    fig, ax = plt().subplots()
+    ax.barh([0], [3.0])
+    ax.set_yticks([0], ["<script>alert(1)</script> & DeepSeek-V3"])
+    ax.set_title("GPU hours per model")
+    chart = save(Chart(name="t", title="t", figure=fig), tmp_path)
+    root = ET.parse(tmp_path / chart.files["svg"]).getroot()
+    texts = ["".join(el.itertext()) for el in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "GPU hours per model" in texts
+    assert "<script>alert(1)</script> & DeepSeek-V3" in texts
+    assert not list(root.iter("{http://www.w3.org/2000/svg}script"))
