@@ -78,6 +78,21 @@ def test_family_offices_priority_year_and_kinds(offices):
     assert tbl.schema.field("priority_year").type == "int16"
 
 
+@pytest.mark.parametrize("ids", [
+    {"F1": "1001", "F2": "1002", "F3": "1003", "F4": "1004", "F5": "1005", "F6": "1006",
+     "F7": "1007"},                                   # decimal ids, as in the real file
+    {"F1": "7", "F2": "007", "F3": "+7", "F4": " 7", "F5": "0", "F6": "1006",
+     "F7": "99999999999999999999"},                   # ids that read as equal integers
+])
+def test_family_ids_count_as_written_whatever_their_form(offices, ids):
+    """A family is its id as written: decimal ids (factorized as integers) and ids an
+    integer parse would merge ("7", "007", "+7") give the fixture's table as its "F1".."F7"
+    ids do."""
+    docs = [(o, n, ids[f], y) for o, n, f, y in DOCS]
+    got = P.family_offices(patentdb_zip(patentdb_csv(docs)), "fixture patent_database.csv.zip")
+    pd.testing.assert_frame_equal(got, offices)
+
+
 @pytest.mark.parametrize("data, message", [
     (lambda: patentdb_zip(**{"other.csv": "a,b\n"}), "exactly one CSV"),
     (lambda: patentdb_zip(HEADER.replace("Simple_family_ID", "Family")
@@ -86,6 +101,7 @@ def test_family_offices_priority_year_and_kinds(offices):
     (lambda: patentdb_zip(patentdb_csv(DOCS + [("C1", "99", "F9", 2018)])), "two capital"),
     (lambda: patentdb_zip(patentdb_csv(DOCS + [("CN", "99", "F9", "soon")])), "cannot parse"),
     (lambda: b"PK not really", "not a zip"),
+    (lambda: patentdb_zip(HEADER), "no documents"),
 ])
 def test_family_offices_bad_input(data, message):
     with pytest.raises(PatentSourceError) as err:
