@@ -107,7 +107,8 @@ RATE_LIMITED_BODY = (b'{"message": "API rate limit exceeded for 127.0.0.1. (But 
 class ReplayServer:
     """A threaded HTTP server on 127.0.0.1 serving an upstream folder; a context manager.
 
-    ``requests`` records every request as ``(path_with_query, headers)``; ``script`` holds
+    ``requests`` records every request as ``(path_with_query, headers)``; ``sent`` counts
+    the response body bytes sent (all requests; reset it to measure a stretch); ``script`` holds
     scripted responses per path (see module docstring); ``budget`` (calls per
     ``reset_seconds`` to :data:`METERED_HOSTS`; None: unmetered) turns the rate limit on,
     its state in ``rate`` (:class:`RateBudget`).
@@ -119,6 +120,7 @@ class ReplayServer:
         self.index = ReplayIndex(root) if root is not None else None
         self.script: dict[str, list[tuple[int, dict, bytes]]] = defaultdict(list)
         self.requests: list[tuple[str, dict]] = []
+        self.sent = 0
         self.files: dict[str, tuple[bytes, str]] = {}
         server = self
 
@@ -159,6 +161,7 @@ class ReplayServer:
                 self.end_headers()
                 if body:
                     self.wfile.write(body)
+                    server.sent += len(body)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -41,24 +41,6 @@ def main_job(repeats: int) -> dict:
     return out
 
 
-def _counting_replay():
-    """A :class:`tools.replay.ReplayServer` of ``../shared/upstream`` that also counts the
-    response bytes (``.sent``) and requests to api.github.com (``.api_calls``)."""
-    from tools.replay import ReplayServer
-
-    server = ReplayServer(UPSTREAM)
-    server.sent = 0
-    base = server.httpd.RequestHandlerClass
-
-    class Counting(base):
-        def _send(self, status, headers, body):
-            server.sent += len(body)
-            return super()._send(status, headers, body)
-
-    server.httpd.RequestHandlerClass = Counting
-    return server
-
-
 def refresh(repeats: int) -> dict:
     """Figure 2: a live update against a loopback replay of ``../shared/upstream`` into an
     empty data dir and instance (cold), then again with nothing changed (warm), each in a
@@ -66,8 +48,10 @@ def refresh(repeats: int) -> dict:
     if not UPSTREAM.exists():
         return {"skipped": f"{UPSTREAM.name} is absent"}
     runs: dict[str, list[dict]] = {"cold": [], "warm": []}
+    from tools.replay import ReplayServer
+
     with tempfile.TemporaryDirectory(prefix="ai-numbers-bench-") as tmp, \
-            _counting_replay() as server:
+            ReplayServer(UPSTREAM) as server:
         for i in range(repeats):
             data, inst = Path(tmp, str(i), "data"), Path(tmp, str(i), "dh")
             inst.mkdir(parents=True)
@@ -78,9 +62,13 @@ def refresh(repeats: int) -> dict:
                 result["bytes"] = server.sent
                 result["requests"] = len(paths)
                 result["api_calls"] = sum(p.startswith("/api.github.com/") for p in paths)
+                if name == "cold" and (not result["bytes"] or result["http_failed"]):
+                    raise SystemExit(f"refresh: the cold run got {result['bytes']} bytes and "
+                                     f"{result['http_failed']} failed request(s) from the "
+                                     "replay: it would time a fallback, not a refresh")
                 runs[name].append(result)
     out = {name: summarize(r, "seconds", "peak_rss_mb", "bytes", "requests", "api_calls",
-                           "materialized", "snapshots", "partitions")
+                           "materialized", "snapshots", "partitions", "http_failed")
            for name, r in runs.items()}
     out["ratio"] = ratio(out["warm"], out["cold"])
     return out

@@ -117,3 +117,20 @@ def test_report_rows_survive_a_results_file_from_an_older_bench():
     results = {"refresh": {"cold": old, "warm": old, "ratio": 1.0}}
     cold, warm = rows(results)
     assert "nan snapshots" in cold[1] and warm[3] == "1.00x"
+
+
+def test_replay_counts_the_body_bytes_it_sends_for_the_refresh_figure():
+    """The refresh figure's "MB sent" is ``ReplayServer.sent``: every body byte of a 200,
+    nothing for a 304 (a conditional request answered "not modified")."""
+    import requests
+
+    from tools.replay import ReplayServer
+
+    body = b"model,score\nDeepSeek-V3,1318\n"
+    with ReplayServer() as server:
+        server.files["/example.org/scores.csv"] = (body, "text/csv")
+        first = requests.get(f"{server.url}/example.org/scores.csv", timeout=10)
+        again = requests.get(f"{server.url}/example.org/scores.csv", timeout=10,
+                             headers={"If-None-Match": first.headers["ETag"]})
+    assert first.content == body and again.status_code == 304
+    assert server.sent == len(body)
