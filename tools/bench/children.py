@@ -61,7 +61,8 @@ def update(which: str, data_dir: str, instance_dir: str, mode: str = "offline",
         raise SystemExit(f"{which} update failed: {summary.failed}")
     return {"seconds": seconds, "runs": len(summary.runs),
             "partitions": len(summary.materialized_partitions),
-            "http_failed": sum(u.get("failed", 0) for u in summary.http_usage.values()),
+            "http_failed": {host: u["failed"] for host, u in summary.http_usage.items()
+                            if u.get("failed")},
             **_materializations(instance, summary)}
 
 

@@ -38,7 +38,9 @@ def rows(results: dict) -> list[tuple[str, str, str, str, str]]:
                         f"{_med(s):.1f} s, {_med(s, 'bytes') / 2**20:.1f} MB sent, "
                         f"{_med(s, 'api_calls'):.0f} API calls, "
                         f"{_med(s, 'materialized'):.0f} materialized "
-                        f"(+ {_med(s, 'snapshots'):.0f} snapshots fetched)",
+                        f"(+ {_med(s, 'snapshots'):.0f} snapshots fetched)"
+                        + "".join(f", {n} failed at {host}"
+                                  for host, n in s.get("http_failed", {}).items()),
                         "" if name == "cold" else "cold run",
                         "" if name == "cold" else f"{r['ratio']:.2f}x",
                         "" if name == "cold" else ok))
