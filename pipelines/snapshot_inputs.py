@@ -2,14 +2,16 @@
 
 :func:`parsed_snapshot_table` is the common shape of a table parsed from one source's
 newest snapshot: published empty (saying why) when there is no snapshot yet, otherwise
-``parse(body, document label)`` marked with the snapshot it was built from.
+``parse(body, document label)`` marked with the snapshot it was built from. A parser of
+large files takes the snapshot as an open binary file instead of its bytes (``stream``).
 """
 from collections.abc import Callable
+from typing import BinaryIO
 
 import pandas as pd
 from dagster import AssetExecutionContext
 
-from pipelines.fetching import latest_snapshot_body
+from pipelines.fetching import latest_snapshot_body, latest_snapshot_file
 from pipelines.publish import empty_table, published_table, with_snapshots
 from pipelines.settings import PipelineSettings
 from pipelines.snapshot_assets import snapshot_key
@@ -21,12 +23,21 @@ def no_snapshot_reason(source_id: str) -> str:
 
 
 def parsed_snapshot_table(name: str, source_id: str,
-                          parse: Callable[[bytes, str], pd.DataFrame]):
+                          parse: Callable[[bytes | BinaryIO, str], pd.DataFrame],
+                          stream: bool = False):
     """The published asset ``name`` = ``parse(body, url)`` of the newest snapshot of
-    ``source_id`` (published empty, saying why, when there is no snapshot)."""
+    ``source_id`` (published empty, saying why, when there is no snapshot). ``stream``:
+    ``parse`` gets the snapshot as an open binary file (seekable, checksum verified), not
+    its bytes, so a large snapshot is never held in memory whole."""
 
     @published_table(name, deps=[snapshot_key(source_id)])
     def _parsed(context: AssetExecutionContext, settings: PipelineSettings) -> pd.DataFrame:
+        if stream:
+            hit = latest_snapshot_file(settings.snapshots(), source_id)
+            if hit is None:
+                return empty_table(name, no_snapshot_reason(source_id))
+            with hit[0] as body:
+                return with_snapshots(parse(body, _label(hit[1])), [hit[1]])
         hit = latest_snapshot_body(settings.snapshots(), source_id)
         if hit is None:
             return empty_table(name, no_snapshot_reason(source_id))

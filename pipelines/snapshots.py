@@ -14,6 +14,7 @@ import warnings
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 
 from pipelines.paths import confined
 from pipelines.store import data_root, is_local, put_bytes, replace
@@ -145,6 +146,20 @@ class SnapshotStore:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
         return digest.hexdigest() == record.sha256
+
+    def open(self, record: SnapshotRecord) -> BinaryIO:
+        """The body of a snapshot as an open, seekable binary file (local, or an object on
+        object storage), verified against its sha256 first in a streaming pass: a large
+        body is never held in memory whole. The caller closes it.
+
+        Raises:
+            ValueError: when the bytes on disk no longer match the recorded checksum (or
+                are gone).
+        """
+        if not self.verify(record):
+            raise ValueError(f"snapshot {record.file}: its bytes do not match its record's "
+                             f"sha256 ({record.sha256}); the file was altered or removed")
+        return (self.root / record.file).open("rb")
 
     def quarantine(self, record: SnapshotRecord) -> str:
         """Move an altered snapshot's folder aside (``<sha>.altered-<time>``), so it is no

@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import BinaryIO
 
 
 class PatentSourceError(ValueError):
     """An upstream patent file is not what this domain expects (names file and problem)."""
 
 
-def open_zip(data: bytes, source_document: str) -> zipfile.ZipFile:
-    """The zip archive in ``data``, opened in memory.
+def open_zip(data: bytes | BinaryIO, source_document: str) -> zipfile.ZipFile:
+    """The zip archive in ``data``: bytes (opened in memory) or a seekable binary file
+    (read from where it is, never whole into memory).
 
     Raises:
         PatentSourceError: ``data`` is not a zip archive (naming ``source_document``).
     """
     try:
-        return zipfile.ZipFile(io.BytesIO(data))
+        return zipfile.ZipFile(io.BytesIO(data) if isinstance(data, (bytes, bytearray))
+                               else data)
     except zipfile.BadZipFile as exc:
         raise PatentSourceError(f"{source_document}: not a zip archive ({exc})") from exc
 

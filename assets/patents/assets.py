@@ -27,7 +27,7 @@ patent_families = parsed_snapshot_table("patent_families", CAT.id, cat.parse_cat
 
 #: Simple families per publication office, only there or also at another office.
 patent_family_offices = parsed_snapshot_table("patent_family_offices", PATENTDB.id,
-                                              patentdb.family_offices)
+                                              patentdb.family_offices, stream=True)
 
 
 @published_table("patent_shares", ins=["patent_families"])

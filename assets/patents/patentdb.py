@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -71,8 +72,9 @@ def _patentdb_member(zf: zipfile.ZipFile, source_document: str) -> str:
     return csvs[0]
 
 
-def read_patentdb(data: bytes, source_document: str) -> pa.Table:
-    """Read the needed columns of the 1790 zip's CSV member in memory with pyarrow.
+def read_patentdb(data: bytes | BinaryIO, source_document: str) -> pa.Table:
+    """Read the needed columns of the 1790 zip's CSV member with pyarrow, the zip given as
+    bytes or as a seekable binary file (the snapshot file: never whole in memory).
 
     Returns a pyarrow table with ``Publication_country`` (string, two-letter office code),
     ``Simple_family_ID`` (string) and ``Priority_Year`` (int64, nullable); one row per
@@ -248,8 +250,9 @@ def _office_rows(pairs: dict[str, np.ndarray], offices: np.ndarray) -> pd.DataFr
     return out
 
 
-def family_offices(data: bytes, source_document: str) -> pd.DataFrame:
-    """Table ``patent_family_offices`` from the CSET/1790 ``patent_database.csv.zip``.
+def family_offices(data: bytes | BinaryIO, source_document: str) -> pd.DataFrame:
+    """Table ``patent_family_offices`` from the CSET/1790 ``patent_database.csv.zip`` (its
+    bytes, or the snapshot file open for reading: see :func:`read_patentdb`).
 
     A simple patent family "has a member at" office X when one of its documents was
     published by X (``Publication_country``). For X other than ``WO``, the three readings

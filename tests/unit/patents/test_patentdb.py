@@ -93,6 +93,16 @@ def test_family_ids_count_as_written_whatever_their_form(offices, ids):
     pd.testing.assert_frame_equal(got, offices)
 
 
+def test_family_offices_reads_an_open_zip_file_as_it_reads_bytes(offices, tmp_path):
+    """The asset hands the step its snapshot as an open file (parsed_snapshot_table with
+    stream=True), never the bytes whole: the table is the same."""
+    path = tmp_path / "patent_database.csv.zip"
+    path.write_bytes(patentdb_zip())
+    with path.open("rb") as fh:
+        got = P.family_offices(fh, "fixture patent_database.csv.zip")
+    pd.testing.assert_frame_equal(got, offices)
+
+
 @pytest.mark.parametrize("data, message", [
     (lambda: patentdb_zip(**{"other.csv": "a,b\n"}), "exactly one CSV"),
     (lambda: patentdb_zip(HEADER.replace("Simple_family_ID", "Family")

@@ -115,3 +115,24 @@ def test_the_lock_of_a_url_is_a_local_file_named_after_it(tmp_path):
     assert is_local(one) and one.name.endswith(".lock")
     assert lock_path(tmp_path) == tmp_path / ".run.lock"
     assert sweep_temporary_files(data_root("memory://store-test/none")) == []
+
+
+@pytest.mark.parametrize("where", ["local", "memory://store-open/snaps"])
+def test_a_snapshot_opens_as_a_file_verified_and_refused_once_altered(tmp_path, where):
+    """``SnapshotStore.open`` (what a streaming parser gets: the patent step's 1790 zip)
+    checks the sha256 in a streaming pass, hands a seekable file, and refuses a body
+    altered after it was recorded, naming the file."""
+    from types import SimpleNamespace
+
+    store = SnapshotStore(tmp_path / "snaps" if where == "local" else where)
+    result = SimpleNamespace(body=b"PK as fetched", url="https://example.org/f.zip",
+                             content_type="application/zip", etag=None, last_modified=None,
+                             http_status=200, link=None)
+    record, _ = store.save("src", "src", result, "CC-BY-4.0")
+    with store.open(record) as fh:
+        fh.seek(3)
+        assert fh.read() == b"as fetched"
+    (store.root / record.file).write_bytes(b"PK as altered")
+    with pytest.raises(ValueError, match="altered") as err:
+        store.open(record)
+    assert record.file in str(err.value)
