@@ -26,7 +26,6 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import BinaryIO
 
 import pandas as pd
 
@@ -363,21 +362,6 @@ def latest_snapshot_body(store: SnapshotStore,
     if rec is None:
         return None
     return store.read(rec), rec
-
-
-def latest_snapshot_file(store: SnapshotStore,
-                         stream: str) -> tuple[BinaryIO, SnapshotRecord] | None:
-    """The newest snapshot of ``stream`` as an open binary file (verified in a streaming
-    pass, :meth:`pipelines.snapshots.SnapshotStore.open`) and its record, or None when
-    there is none. The caller closes the file.
-
-    Raises:
-        ValueError: the body on disk no longer matches its sha256.
-    """
-    rec = store.latest(stream)
-    if rec is None:
-        return None
-    return store.open(rec), rec
 
 
 # --- status files and the source_status table ----------------------------------------------

@@ -165,9 +165,8 @@ class HttpSource(ConfigurableResource):
 
     def session(self) -> requests.Session:
         """A session with the retry policy mounted for http and https."""
-        from pipelines.retry import (
-            BoundedRetry,  # urllib3: here, off loading the definitions
-        )
+        # urllib3 is imported here, not when the definitions load
+        from pipelines.retry import BoundedRetry
 
         retry = BoundedRetry(
             max_wait_seconds=self.effective_max_wait(),

@@ -11,7 +11,6 @@ from typing import BinaryIO
 import pandas as pd
 from dagster import AssetExecutionContext
 
-from pipelines.fetching import latest_snapshot_body, latest_snapshot_file
 from pipelines.publish import empty_table, published_table, with_snapshots
 from pipelines.settings import PipelineSettings
 from pipelines.snapshot_assets import snapshot_key
@@ -32,17 +31,14 @@ def parsed_snapshot_table(name: str, source_id: str,
 
     @published_table(name, deps=[snapshot_key(source_id)])
     def _parsed(context: AssetExecutionContext, settings: PipelineSettings) -> pd.DataFrame:
-        if stream:
-            hit = latest_snapshot_file(settings.snapshots(), source_id)
-            if hit is None:
-                return empty_table(name, no_snapshot_reason(source_id))
-            with hit[0] as body:
-                return with_snapshots(parse(body, _label(hit[1])), [hit[1]])
-        hit = latest_snapshot_body(settings.snapshots(), source_id)
-        if hit is None:
+        store = settings.snapshots()
+        rec = store.latest(source_id)
+        if rec is None:
             return empty_table(name, no_snapshot_reason(source_id))
-        body, rec = hit
-        return with_snapshots(parse(body, _label(rec)), [rec])
+        if not stream:
+            return with_snapshots(parse(store.read(rec), _label(rec)), [rec])
+        with store.open(rec) as body:  # checksum verified in a streaming pass first
+            return with_snapshots(parse(body, _label(rec)), [rec])
 
     return _parsed
 

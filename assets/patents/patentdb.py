@@ -167,7 +167,7 @@ def _family_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, int]:
     """Family codes (int64, 0..n-1 in order of first appearance) and the number n of
     families. The 1790 file's ids are canonical decimal integers: those are factorized as
     integers (about twice as fast as hashing the strings); any other id, as strings."""
-    if pc.all(pc.match_substring_regex(column, _DECIMAL_ID)).as_py() is not False:
+    if pc.all(pc.match_substring_regex(column, _DECIMAL_ID)).as_py():
         codes, uniques = pd.factorize(pc.cast(column, pa.int64()).to_numpy())
         return codes.astype(np.int64, copy=False), len(uniques)
     codes, names = _codes(column)
