@@ -101,8 +101,10 @@ def freshness_checks(tables: Mapping[AssetKey, Iterable[str]], status_key: Asset
     def sources_fresh(context: AssetCheckExecutionContext, settings: PipelineSettings):
         path = data_root(settings.effective_data_dir()) / "published" / "source_status.parquet"
         status = read_parquet(path) if path.exists() else None
+        # ages measured once for every table of the step (not once per table)
+        stale = None if status is None else stale_sources(aged_now(status))
         for check_key in context.selected_asset_check_keys:
-            yield evaluate(check_key.asset_key, sources_of[check_key.asset_key], status)
+            yield _result(check_key.asset_key, sources_of[check_key.asset_key], stale)
 
     return sources_fresh
 
@@ -111,15 +113,20 @@ def evaluate(asset_key: AssetKey, source_ids: tuple[str, ...], status: pd.DataFr
              now: pd.Timestamp | None = None) -> AssetCheckResult:
     """The ``sources_fresh`` result of one table from ``status`` (None: not published), the
     ages measured again at ``now`` (default: the current UTC time)."""
-    if status is None:
+    return _result(asset_key, source_ids,
+                   None if status is None else stale_sources(aged_now(status, now)))
+
+
+def _result(asset_key: AssetKey, source_ids: tuple[str, ...],
+            stale: pd.DataFrame | None) -> AssetCheckResult:
+    """The ``sources_fresh`` result of one table from ``stale`` (:func:`stale_sources` of
+    every source, ages already measured; None: ``source_status`` not published)."""
+    if stale is None:
         return AssetCheckResult(asset_key=asset_key, check_name=CHECK_NAME, passed=True,
                                 severity=AssetCheckSeverity.WARN,
                                 metadata={"note": "source_status not published yet"})
-    stale = stale_sources(aged_now(status, now), source_ids)   # ages as of the check
+    texts = [stale_text(r) for r in stale.itertuples() if r.source_id in source_ids]
     return AssetCheckResult(
-        asset_key=asset_key, check_name=CHECK_NAME, passed=stale.empty,
-        severity=AssetCheckSeverity.WARN,
-        description="; ".join(stale_text(r) for r in stale.itertuples()) or None,
-        metadata={
-            "stale_sources": MetadataValue.json([stale_text(r) for r in stale.itertuples()]),
-            "sources": list(source_ids)})
+        asset_key=asset_key, check_name=CHECK_NAME, passed=not texts,
+        severity=AssetCheckSeverity.WARN, description="; ".join(texts) or None,
+        metadata={"stale_sources": MetadataValue.json(texts), "sources": list(source_ids)})

@@ -6,7 +6,7 @@ guessed.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ def load_benchmarks() -> dict:
     return doc
 
 
+@lru_cache(maxsize=4096)  # the claim rules fold the same few names tens of thousands of times
 def _norm(s: str | None) -> str:
     """``s`` folded for matching: lower case, without spaces, ``-``, ``_`` and ``.``."""
     return "" if s is None else re.sub(r"[\s\-_.]+", "", str(s)).lower()

@@ -125,3 +125,42 @@ def test_console_lists_stale_sources_with_ages_measured_at_the_given_time():
                      "  livebench: newest version 2025-02-09, 50.0 days old "
                      "(expected every 45 days)"]
     assert stale_lines(status.assign(cadence_days=None)) == []
+
+
+def test_freshness_job_names_only_each_tables_own_stale_sources(tmp_path):
+    """The ``freshness`` job on a real (ephemeral) instance, from a published
+    ``source_status`` where one source is stale and the others fresh: the check of every
+    table resting on the stale source fails naming it and nothing else; every other table's
+    passes. The ages are measured once for the step, then split per table."""
+    from dagster import DagsterInstance
+
+    from pipelines.definitions import defs
+    from pipelines.runner import resource_config
+    from pipelines.tables import table
+
+    ids = sorted(load_sources())
+    stale_id = "lmarena_history"
+    assert stale_id in ids
+    now = pd.Timestamp.now(tz="UTC")
+    status = pd.DataFrame({
+        "source_id": ids,
+        "newest_version_at": [now - pd.Timedelta(days=400 if s == stale_id else 0.5)
+                              for s in ids],
+        "age_days": [400.0 if s == stale_id else 0.5 for s in ids],
+        "cadence_days": [3.0] * len(ids)})
+    (tmp_path / "published").mkdir()
+    status.to_parquet(tmp_path / "published" / "source_status.parquet")
+
+    result = defs.resolve_job_def("freshness").execute_in_process(
+        instance=DagsterInstance.ephemeral(),
+        run_config=resource_config(data_dir=str(tmp_path), mode="offline"))
+    evaluations = result.get_asset_check_evaluations()
+    assert evaluations
+    for ev in evaluations:
+        sources = table(ev.asset_key.path[-1]).sources   # the table spec (pipelines/tables.py)
+        named = ev.metadata["stale_sources"].value
+        if stale_id in sources:
+            assert not ev.passed and len(named) == 1 and named[0].startswith(stale_id + ":")
+        else:
+            assert ev.passed and named == []
+    assert any(not ev.passed for ev in evaluations) and any(ev.passed for ev in evaluations)
