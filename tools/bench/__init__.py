@@ -51,5 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=1) + "\n")
     print(report.table(results))
+    if line := report.breakdown(results):
+        print(line)
     print(f"written: {RESULTS.relative_to(PROJECT)}")
     return 0

@@ -41,7 +41,9 @@ def update(which: str, data_dir: str, instance_dir: str, mode: str = "offline",
     """One :func:`pipelines.runner.update_all` into ``data_dir`` on the SQLite instance in
     ``instance_dir`` (like ``make run`` with its own DAGSTER_HOME): ``real`` runs
     ``pipelines.definitions.defs``, ``floor`` its no-op copy (:mod:`tools.bench.floor`)
-    through the same runner. Times the update only (both load the real definitions first)."""
+    through the same runner. Times the update only (both load the real definitions first),
+    and within it the time inside GX validations and the charts
+    (:func:`tools.bench.breakdown.timed_buckets`)."""
     from dagster import DagsterInstance
 
     import pipelines.definitions as definitions
@@ -54,12 +56,15 @@ def update(which: str, data_dir: str, instance_dir: str, mode: str = "offline",
     instance = DagsterInstance.local_temp(tempdir=instance_dir)
     config = {**resource_config(data_dir=data_dir, mode=mode, mirror=mirror),
               "loggers": {"console": {"config": {"log_level": "WARNING"}}}}  # as make run
-    t0 = time.perf_counter()
-    summary = update_all(instance, run_config=config, log=lambda msg: None)
-    seconds = time.perf_counter() - t0
+    from tools.bench.breakdown import timed_buckets
+
+    with timed_buckets() as inside:  # the floor calls none of them: zeros
+        t0 = time.perf_counter()
+        summary = update_all(instance, run_config=config, log=lambda msg: None)
+        seconds = time.perf_counter() - t0
     if not summary.success:
         raise SystemExit(f"{which} update failed: {summary.failed}")
-    return {"seconds": seconds, "runs": len(summary.runs),
+    return {"seconds": seconds, **inside, "runs": len(summary.runs),
             "partitions": len(summary.materialized_partitions),
             "http_failed": {host: u["failed"] for host, u in summary.http_usage.items()
                             if u.get("failed")},

@@ -70,3 +70,19 @@ def table(results: dict) -> str:
              "|---|---|---|---|---|"]
     lines += [f"| {' | '.join(row)} |" for row in rows(results)]
     return "\n".join(lines)
+
+
+def breakdown(results: dict) -> str | None:
+    """One line on where the cold main job's time beyond its floor goes (medians): inside
+    GX validations, inside the charts (:mod:`tools.bench.breakdown`), and the rest, the
+    project's own work, also as a multiple of the floor. None without those figures."""
+    r = results.get("main_job") or {}
+    job, floor = r.get("job", {}), r.get("floor", {})
+    if "gx_seconds" not in job or "seconds" not in floor:
+        return None
+    gx, charts = _med(job, "gx_seconds"), _med(job, "charts_seconds")
+    rest = _med(job) - _med(floor) - gx - charts
+    return (f"cold main job beyond its floor ({_med(job) - _med(floor):.1f} s): "
+            f"GX validations {gx:.1f} s (its import included), charts {charts:.1f} s "
+            f"(matplotlib: import, drawing, SVG and PNG), the rest {rest:.1f} s "
+            f"({rest / _med(floor):.2f}x the floor: the project's own work)")

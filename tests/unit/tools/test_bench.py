@@ -134,3 +134,45 @@ def test_replay_counts_the_body_bytes_it_sends_for_the_refresh_figure():
                              headers={"If-None-Match": first.headers["ETag"]})
     assert first.content == body and again.status_code == 304
     assert server.sent == len(body)
+
+
+def test_breakdown_wraps_the_functions_where_the_steps_call_them(tmp_path, monkeypatch):
+    """The cold main job's breakdown times GX validations and the charts by wrapping the
+    names ``pipelines.publish`` and ``assets.claims.report`` call; a call inside the block
+    is counted, and every original is back afterwards, even when a name has moved."""
+    import assets.claims.report as report_module
+    import pipelines.publish as publish_module
+    from assets.claims.charts import Chart
+    from tools.bench import breakdown
+
+    validate, save = publish_module.validate_frame, report_module.save
+    with breakdown.timed_buckets() as inside:
+        assert publish_module.validate_frame.__wrapped__ is validate
+        assert report_module.save.__wrapped__ is save
+        assert inside == {"gx_seconds": 0.0, "charts_seconds": 0.0}
+        report_module.save(Chart(name="nothing", title="no figure"), tmp_path)
+    assert inside["charts_seconds"] > 0 and inside["gx_seconds"] == 0.0
+    assert publish_module.validate_frame is validate and report_module.save is save
+
+    monkeypatch.setitem(breakdown.BUCKETS, "charts_seconds",
+                        (("assets.claims.report", "save"), ("assets.claims.report", "gone")))
+    with pytest.raises(AttributeError), breakdown.timed_buckets():
+        pass
+    assert publish_module.validate_frame is validate and report_module.save is save
+
+
+def test_breakdown_line_splits_the_gap_over_the_floor():
+    from tools.bench.report import breakdown
+
+    def s(x):
+        return {"min": x, "median": x, "max": x}
+
+    results = {"main_job": {"job": {"seconds": s(20.0), "gx_seconds": s(4.0),
+                                    "charts_seconds": s(5.0)},
+                            "floor": {"seconds": s(8.0)}, "ratio": 2.5}}
+    line = breakdown(results)
+    # 20 - 8 = 12 s beyond the floor; 12 - 4 - 5 = 3 s the rest, 3 / 8 = 0.38x the floor
+    assert "(12.0 s)" in line and "GX validations 4.0 s" in line and "charts 5.0 s" in line
+    assert "the rest 3.0 s (0.38x the floor" in line
+    del results["main_job"]["job"]["gx_seconds"]  # a results.json from an older bench
+    assert breakdown(results) is None
