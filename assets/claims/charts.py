@@ -91,10 +91,42 @@ def wrap(text: str, width: int = 34) -> str:
     return "\n".join(textwrap.wrap(str(text), width)) or str(text)
 
 
+def _fit(fig, artist, text: str) -> None:
+    """Set ``text`` on the text ``artist`` of ``fig``, each line wrapped on word boundaries
+    until the artist ends inside the figure's right edge as drawn (never cut off)."""
+    renderer = fig.canvas.get_renderer()
+    lines = str(text).split("\n")
+    for width in range(130, 19, -6):
+        artist.set_text("\n".join(wrap(line, width) for line in lines))
+        if artist.get_window_extent(renderer).x1 <= fig.bbox.x1 - 2:
+            return
+
+
+def figure_title(fig, text: str, fontsize: int = 10) -> None:
+    """``text`` as the title of ``fig``, at its top left, wrapped to the figure's width
+    (:func:`_fit`), however much room the plot's tick labels take on the left; the layout
+    (:func:`_finish`) keeps the plots below it. Its artist has the gid ``"title"``."""
+    top = 1 - 6 / fig.bbox.height
+    _fit(fig, fig.text(0.01, top, "", ha="left", va="top", fontsize=fontsize, gid="title"),
+         text)
+
+
+def legend(ax, **kwargs) -> None:
+    """The legend of ``ax`` outside its plot area, right of it, so that it never hides a
+    mark or a value label (the layout narrows the plot to make room)."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
+              frameon=False, fontsize=8, **kwargs)
+
+
 def _finish(fig, chart: Chart) -> Chart:
-    fig.text(0.01, 0.005, wrap("Source: " + chart.source, 110), fontsize=8, color="#444",
-             ha="left", va="bottom")
-    fig.tight_layout(rect=(0, 0.05 + 0.012 * chart.source.count(";"), 1, 1))
+    source = fig.text(0.01, 0.005, "", fontsize=8, color="#444", ha="left", va="bottom")
+    _fit(fig, source, "Source: " + chart.source)
+    # the plots, their labels and legends between the source line and the title
+    renderer = fig.canvas.get_renderer()
+    bottom = (source.get_window_extent(renderer).y1 + 6) / fig.bbox.height
+    titles = [t.get_window_extent(renderer).y0 for t in fig.texts if t.get_gid() == "title"]
+    top = (min(titles) - 6) / fig.bbox.height if titles else 1
+    fig.tight_layout(rect=(0, bottom, 1, top))
     chart.figure = fig
     return chart
 
@@ -180,7 +212,7 @@ def _panel(ax, rows: pd.DataFrame, unit: str, claim: pd.Series, drawn: list[dict
     ax.xaxis.set_major_formatter(_axis_formatter(unit))
     _claimed_marks(ax, claim, unit)
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="best", fontsize=8, frameon=False)
+        legend(ax)
 
 
 def _bars(ax, pts: list[tuple], off: float, height: float, colour: str, name: str,
@@ -217,8 +249,7 @@ def evidence_chart(claim: pd.Series, evidence: pd.DataFrame) -> Chart | None:
                   source="; ".join(sorted(ev["publisher"].astype(str).unique())))
     for ax, unit in zip(axes[:, 0], units, strict=True):
         _panel(ax, ev[ev["unit"] == unit], unit, claim, chart.drawn)
-    axes[0, 0].set_title(chart.title + f"\nVerdict: {claim['verdict'].replace('_', ' ')}",
-                         fontsize=10, loc="left")
+    figure_title(fig, f"{claim['claim']}\nVerdict: {claim['verdict'].replace('_', ' ')}")
     chart.alt = (f"Chart of the evidence for the claim '{claim['claim']}': "
                  f"{len(chart.drawn)} values in {', '.join(units)}; verdict "
                  f"{claim['verdict'].replace('_', ' ')}.")
@@ -261,13 +292,13 @@ def patent_families_chart(families: pd.DataFrame | None) -> Chart:
     ax.set_xlabel("year of first filing")
     ax.set_ylabel("AI patent families applied for")
     ax.yaxis.set_major_formatter(_axis_formatter(""))
-    ax.legend(frameon=False, fontsize=8)
+    legend(ax)
     last = agg[agg["complete"].astype(bool)]["year"].max()
     cn = agg[(agg["office"] == "China") & (agg["year"] == last)]["n"].sum()
     us = agg[(agg["office"] == "United States") & (agg["year"] == last)]["n"].sum()
     chart.title = (f"China's office receives {cn / us:.1f}x the AI patent families of the US "
                    f"({last}, last complete year)" if us else title)
-    ax.set_title(chart.title, fontsize=10, loc="left")
+    figure_title(fig, chart.title)
     chart.alt = (f"Line chart of AI patent families per year by first-filing office, China, "
                  f"United States and the rest, {int(agg['year'].min())}-"
                  f"{int(agg['year'].max())}; hollow points are incomplete years.")

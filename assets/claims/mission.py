@@ -13,6 +13,8 @@ from assets.claims.charts import (
     _finish,
     _none,
     compact,
+    figure_title,
+    legend,
     plt,
     wrap,
 )
@@ -58,11 +60,11 @@ def granted_shares_chart(figures: pd.DataFrame | None) -> Chart:
     ax.set_xlabel("year of grant")
     ax.set_ylabel("share of granted AI patents (%)")
     ax.yaxis.set_major_formatter(_axis_formatter("percent"))
-    ax.legend(frameon=False, fontsize=9)
+    legend(ax)
     cn = {d["label"]: d["value"] for d in chart.drawn if d["series"] == "China"}
     chart.title = (f"China held {cn[years[-1]]:.0f}% of the world's granted AI patents in "
                    f"{years[-1]}" if years[-1] in cn else title)
-    ax.set_title(chart.title, fontsize=10, loc="left")
+    figure_title(fig, chart.title)
     chart.alt = "Bar chart: " + "; ".join(
         f"{d['series']} {d['label']}: {d['value']:.1f}%" for d in chart.drawn) + "."
     return _finish(fig, chart)
@@ -97,10 +99,10 @@ def arena_chart(history: pd.DataFrame | None) -> Chart:
                label=f"the article ({article_date():%d %b %Y})")
     ax.set_xlabel("leaderboard version (date)")
     ax.set_ylabel("arena score (Elo-like rating)")
-    ax.legend(frameon=False, fontsize=8, ncols=2)
+    legend(ax)
     fig.autofmt_xdate()
     chart.title = "DeepSeek's models joined the top of the arena around the article's date"
-    ax.set_title(chart.title, fontsize=10, loc="left")
+    figure_title(fig, chart.title)
     present = [n for n in ARENA_MODELS.values() if any(d["series"] == n for d in chart.drawn)]
     chart.alt = (f"Line chart of arena scores with confidence bands for {', '.join(present)} "
                  f"over {h['snapshot_date'].nunique()} leaderboard versions; a dotted line "
@@ -153,13 +155,12 @@ def shared_benchmarks_chart(results: pd.DataFrame | None) -> Chart:
     ax.grid(axis="x", color="#ddd")
     unit = rows["unit"].mode().iloc[0]
     ax.set_xlabel(f"score ({unit}; higher is better unless the benchmark says otherwise)")
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    legend(ax)
     v3 = rows[rows["model_id"] == "deepseek-v3"].set_index("bench")["value"]
     best = sum(int(v3.get(b, float("nan")) >= rows[rows["bench"] == b]["value"].max())
                for b in benches)
     chart.title = f"DeepSeek-V3 scores highest on {best} of {len(benches)} shared benchmarks"
-    ax.set_title(wrap(chart.title + " (same table, same evaluator)", 90), fontsize=10,
-                 loc="left")
+    figure_title(fig, chart.title + " (same table, same evaluator)")
     chart.alt = (f"Dot plot of {len(benches)} benchmarks, one dot per model "
                  f"({', '.join(COMPARED.values())}); DeepSeek-V3 is highest on {best}.")
     return _finish(fig, chart)
@@ -192,7 +193,7 @@ def gpu_hours_chart(compute: pd.DataFrame | None) -> Chart:
     by = dict(zip(names, vals, strict=True))
     chart.title = (f"Llama 3.1 405B used {by['Llama 3.1 405B'] / by['DeepSeek-V3']:.0f}x the "
                    "training GPU hours of DeepSeek-V3" if len(by) == 2 else title)
-    ax.set_title(wrap(chart.title, 90), fontsize=10, loc="left")
+    figure_title(fig, chart.title)
     chart.alt = "Bar chart of training GPU hours: " + "; ".join(
         f"{n} {compact(v, 'GPU hours')}" for n, v in zip(names, vals, strict=True)) + "."
     return _finish(fig, chart)

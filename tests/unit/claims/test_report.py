@@ -190,3 +190,86 @@ def test_svg_charts_keep_their_text_as_text_and_escape_it(tmp_path):
     assert "GPU hours per model" in texts
     assert "<script>alert(1)</script> & DeepSeek-V3" in texts
     assert not list(root.iter("{http://www.w3.org/2000/svg}script"))
+
+
+def _layout_faults(chart) -> list[str]:
+    """What a reader would find cut off or hidden in ``chart`` as drawn: a text ending
+    outside the figure, a legend over the plot area (where marks and value labels are), a
+    title reaching into a plot, a source line reaching into the axis labels."""
+    fig = chart.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    page = fig.bbox
+    faults = []
+    texts = list(fig.texts)
+    for ax in fig.axes:   # what is drawn: tick labels within the view, not every tick made
+        texts += [*ax.texts, ax.xaxis.label, ax.yaxis.label,
+                  *(ax.get_legend().get_texts() if ax.get_legend() else [])]
+        for axis, (lo, hi) in ((ax.xaxis, sorted(ax.get_xlim())),
+                               (ax.yaxis, sorted(ax.get_ylim()))):
+            texts += [t.label1 for t in axis.get_major_ticks()
+                      if lo - 1e-9 <= t.get_loc() <= hi + 1e-9]
+    texts = [t for t in texts if t.get_visible() and t.get_text().strip()]
+    for t in texts:
+        box = t.get_window_extent(renderer)
+        if box.x0 < page.x0 - 1 or box.x1 > page.x1 + 1 or box.y0 < page.y0 - 1 \
+                or box.y1 > page.y1 + 1:
+            faults.append(f"{chart.name}: {t.get_text()[:40]!r} ends outside the figure")
+    plots = [ax.get_window_extent(renderer) for ax in fig.axes]
+    for ax, plot in zip(fig.axes, plots, strict=True):
+        if ax.get_legend() and ax.get_legend().get_window_extent(renderer).overlaps(plot):
+            faults.append(f"{chart.name}: the legend lies over the plot")
+    titles = [t.get_window_extent(renderer) for t in fig.texts if t.get_gid() == "title"]
+    if len(titles) != 1 or any(titles[0].y0 < ax.get_tightbbox(renderer).y1 - 1
+                               for ax in fig.axes):
+        faults.append(f"{chart.name}: no title above the plots")
+    source = [t for t in fig.texts if t.get_text().startswith("Source: ")]
+    if len(source) != 1 or any(source[0].get_window_extent(renderer).y1
+                               > ax.get_tightbbox(renderer).y0 + 1 for ax in fig.axes):
+        faults.append(f"{chart.name}: the source line is missing or overlaps the plot")
+    return faults
+
+
+def test_no_chart_cuts_off_a_text_or_hides_a_mark_under_its_legend(offline):
+    """Every chart of the report, drawn from the offline run's evidence and from tables shaped
+    like the live run's (a long title, 22 long benchmark names, legends of several series):
+    the granted-shares legend once hid the 61.1% label, and the shared-benchmarks title
+    ran off the right edge."""
+    from assets.claims.charts import patent_families_chart
+    from assets.claims.mission import arena_chart, shared_benchmarks_chart
+
+    claims, evidence, tables = offline
+    charts = [evidence_chart(c, evidence[evidence["claim_id"] == c["claim_id"]])
+              for _, c in claims.iterrows()]
+    names = ["AIME 2024", "Aider-Edit", "Aider-Polyglot", "C-Eval", "C-SimpleQA", "CLUEWSC",
+             "CNMO 2024", "Codeforces", "DROP", "FRAMES", "GPQA-Diamond", "HumanEval-Mul",
+             "IF-Eval", "LiveCodeBench", "LiveCodeBench (COT)", "LongBench v2", "MATH-500",
+             "MMLU", "MMLU-Pro", "MMLU-Redux", "SWE Verified", "SimpleQA"]
+    models = ["deepseek-v3", "llama-3.1-405b-instruct", "claude-3.5-sonnet-20241022"]
+    results = pd.DataFrame([
+        {"model_id": m, "benchmark": b, "metric": "Pass@1", "value": 10.0 + 3 * i + 20 * j,
+         "unit": "percent", "source_document": "deepseek-ai/DeepSeek-V3:README.md",
+         "table": "Chat Model / Standard Benchmarks (Models larger than 67B)",
+         "evaluator": "DeepSeek"}
+        for i, b in enumerate(names) for j, m in enumerate(models)])
+    history = pd.DataFrame([
+        {"model_id": m, "snapshot_date": d, "score": 1250.0 + 10 * j, "ci_minus": 5.0,
+         "ci_plus": 5.0} for j, m in enumerate(["deepseek-v3", "deepseek-r1",
+                                                   "claude-3.5-sonnet-20241022"])
+        for d in ["2024-12-20", "2025-01-10", "2025-02-01"]])
+    families = pd.DataFrame([
+        {"field": "All", "is_country": True, "country_iso3": c, "year": y,
+         "applications": n * (y - 2010), "applications_complete": y < 2023}
+        for c, n in (("CHN", 9000), ("USA", 2500), ("DEU", 400)) for y in range(2012, 2025)])
+    charts += [granted_shares_chart(tables["patent_figures"]), shared_benchmarks_chart(results),
+               arena_chart(history), patent_families_chart(families),
+               gpu_hours_chart(pd.DataFrame({
+                   "model_id": ["deepseek-v3", "llama-3.1-405b-instruct"],
+                   "covers": ["full training as reported"] * 2,
+                   "gpu_hours": [2788000, 30840000], "source": ["a", "b"]}))]
+    charts = [c for c in charts if c is not None and c.figure is not None]
+    assert len(charts) >= 10
+    faults = [f for c in charts for f in _layout_faults(c)]
+    for c in charts:
+        plt().close(c.figure)
+    assert faults == [], "\n".join(faults)
