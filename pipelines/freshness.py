@@ -125,7 +125,7 @@ def _result(asset_key: AssetKey, source_ids: tuple[str, ...],
         return AssetCheckResult(asset_key=asset_key, check_name=CHECK_NAME, passed=True,
                                 severity=AssetCheckSeverity.WARN,
                                 metadata={"note": "source_status not published yet"})
-    texts = [stale_text(r) for r in stale.itertuples() if r.source_id in source_ids]
+    texts = [stale_text(r) for r in stale[stale["source_id"].isin(source_ids)].itertuples()]
     return AssetCheckResult(
         asset_key=asset_key, check_name=CHECK_NAME, passed=not texts,
         severity=AssetCheckSeverity.WARN, description="; ".join(texts) or None,

@@ -20,6 +20,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from assets.claims.evidence import fmt_number
@@ -39,7 +40,8 @@ class Chart:
 
     ``name`` is the file stem (``<name>.svg`` / ``<name>.png``); ``drawn`` has one row per
     mark drawn (columns ``label`` str, ``series`` str, ``value`` float, in the unit of the
-    axis); ``missing`` is the reason when there is no data (no figure then).
+    axis); ``missing`` is the reason when there is no data, ``error`` the exception when
+    the chart could not be drawn or written (no figure then, either way).
     """
 
     name: str
@@ -49,6 +51,7 @@ class Chart:
     figure: object | None = None
     drawn: list[dict] = field(default_factory=list)
     missing: str | None = None
+    error: str | None = None
     files: dict[str, str] = field(default_factory=dict)
 
 
@@ -62,8 +65,10 @@ def plt():
     # svg.fonttype "none": SVG text stays text (searchable, selectable, editable in a
     # graphics editor; the font named with fallbacks), not glyph outlines: files a quarter of
     # the size, a third faster to write (README, Performance)
+    # text.parse_math off: a "$" is a dollar, never mathtext ("$5.6M ... $100M" would lose
+    # its signs and spaces, "$\\foo$" would stop the report)
     pyplot.rcParams.update({"font.size": 10, "svg.hashsalt": "ai-numbers",
-                            "svg.fonttype": "none",
+                            "svg.fonttype": "none", "text.parse_math": False,
                             "axes.spines.top": False, "axes.spines.right": False})
     return pyplot
 
@@ -113,16 +118,31 @@ def figure_title(fig, text: str, fontsize: int = 10) -> None:
 
 def legend(ax, **kwargs) -> None:
     """The legend of ``ax`` outside its plot area, right of it, so that it never hides a
-    mark or a value label (the layout narrows the plot to make room)."""
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
-              frameon=False, fontsize=8, **kwargs)
+    mark or a value label (the layout narrows the plot to make room); its labels wrapped at
+    28 characters, so that a long series name cannot squeeze the plot away."""
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles, [wrap(label, 28) for label in labels], loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, frameon=False, fontsize=8,
+              **kwargs)
+
+
+#: Height (inches) each chart's size allows for its title and source line; taller text
+#: makes the figure taller rather than the plot smaller.
+TEXT_BUDGET = 0.9
 
 
 def _finish(fig, chart: Chart) -> Chart:
     source = fig.text(0.01, 0.005, "", fontsize=8, color="#444", ha="left", va="bottom")
     _fit(fig, source, "Source: " + chart.source)
-    # the plots, their labels and legends between the source line and the title
     renderer = fig.canvas.get_renderer()
+    titles = [t for t in fig.texts if t.get_gid() == "title"]
+    text = sum(t.get_window_extent(renderer).height + 12 for t in [source, *titles])
+    extra = text / fig.dpi - TEXT_BUDGET
+    if extra > 0:   # a long claim or source: the figure grows, the title stays at its top
+        fig.set_figheight(fig.get_figheight() + extra)
+        for t in titles:
+            t.set_y(1 - 6 / fig.bbox.height)
+    # the plots, their labels and legends between the source line and the title
     bottom = (source.get_window_extent(renderer).y1 + 6) / fig.bbox.height
     titles = [t.get_window_extent(renderer).y0 for t in fig.texts if t.get_gid() == "title"]
     top = (min(titles) - 6) / fig.bbox.height if titles else 1
@@ -231,9 +251,10 @@ def _bars(ax, pts: list[tuple], off: float, height: float, colour: str, name: st
 
 def evidence_chart(claim: pd.Series, evidence: pd.DataFrame) -> Chart | None:
     """The chart of one claim's numeric evidence (rows of ``claim_evidence`` with a value and
-    a unit): one panel per unit, every row drawn. None when fewer than two rows have a
-    number. ``claim`` is a row of ``article_claims``."""
+    a unit): one panel per unit, every row with a finite number drawn. None when fewer than
+    two rows have one. ``claim`` is a row of ``article_claims``."""
     ev = evidence.dropna(subset=["value", "unit"])
+    ev = ev[np.isfinite(pd.to_numeric(ev["value"], errors="coerce").astype("float64"))]
     if len(ev) < 2:
         return None
     units = ev["unit"].value_counts().index.tolist()
@@ -249,7 +270,8 @@ def evidence_chart(claim: pd.Series, evidence: pd.DataFrame) -> Chart | None:
                   source="; ".join(sorted(ev["publisher"].astype(str).unique())))
     for ax, unit in zip(axes[:, 0], units, strict=True):
         _panel(ax, ev[ev["unit"] == unit], unit, claim, chart.drawn)
-    figure_title(fig, f"{claim['claim']}\nVerdict: {claim['verdict'].replace('_', ' ')}")
+    figure_title(fig, " ".join(str(claim["claim"]).split())   # one paragraph, then the verdict
+                 + f"\nVerdict: {claim['verdict'].replace('_', ' ')}")
     chart.alt = (f"Chart of the evidence for the claim '{claim['claim']}': "
                  f"{len(chart.drawn)} values in {', '.join(units)}; verdict "
                  f"{claim['verdict'].replace('_', ' ')}.")

@@ -17,6 +17,7 @@ from assets.claims.charts import (
     Chart,
     evidence_chart,
     patent_families_chart,
+    plt,
     save,
 )
 from assets.claims.engine import article
@@ -50,12 +51,40 @@ class ReportInputs:
 
 
 def mission_charts(inputs: ReportInputs) -> list[Chart]:
-    """The five charts of the mission, in reading order (some with ``missing`` set)."""
-    return [patent_families_chart(inputs.patent_families),
-            granted_shares_chart(inputs.patent_figures),
-            arena_chart(inputs.arena_history),
-            shared_benchmarks_chart(inputs.benchmark_results),
-            gpu_hours_chart(inputs.training_compute)]
+    """The five charts of the mission, in reading order (some with ``missing`` or ``error``
+    set: one chart that cannot be drawn never stops the others or the page)."""
+    return [guarded(name, draw, table) for name, draw, table in (
+        ("patent_families", patent_families_chart, inputs.patent_families),
+        ("granted_shares", granted_shares_chart, inputs.patent_figures),
+        ("arena", arena_chart, inputs.arena_history),
+        ("shared_benchmarks", shared_benchmarks_chart, inputs.benchmark_results),
+        ("gpu_hours", gpu_hours_chart, inputs.training_compute))]
+
+
+def guarded(name: str, draw, *args) -> Chart | None:
+    """``draw(*args)``, or, when it raises, a :class:`Chart` named ``name`` without a figure
+    whose ``error`` says why (the page shows it; the report goes on)."""
+    try:
+        return draw(*args)
+    except Exception as exc:  # noqa: BLE001 - any library error of one chart, kept and shown
+        plt().close("all")    # what the failed chart left half drawn
+        return Chart(name=name, title=name.replace("_", " "), error=_error(exc))
+
+
+def _error(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def _saved(chart: Chart | None, out_dir: Path) -> Chart | None:
+    """:func:`save` ``chart`` (when it has a figure); a write that fails sets ``error``."""
+    if chart is None or chart.figure is None:
+        return chart
+    try:
+        return save(chart, out_dir)
+    except Exception as exc:  # noqa: BLE001 - as guarded(): one chart, not the report
+        plt().close(chart.figure)
+        chart.figure, chart.files, chart.error = None, {}, _error(exc)
+        return chart
 
 
 def verdict_changes(claims: pd.DataFrame, previous: dict[str, str]) -> list[dict]:
@@ -127,7 +156,8 @@ def claim_view(claim, rows: pd.DataFrame, chart: Chart | None, change: dict | No
             "verdict_label": claim.verdict.replace("_", " "), "explanation": claim.explanation,
             "claimed": claimed, "evidence": evidence, "evidence_kind":
             str(claim.evidence_kind).replace("_", " "), "rule": text_or_none(claim.rule),
-            "chart": chart if chart is not None and chart.files else None, "rows": table,
+            "chart": chart if chart is not None and (chart.files or chart.error) else None,
+            "rows": table,
             "sources": sources, "change": change}
 
 
@@ -176,20 +206,25 @@ def build_report(claims: pd.DataFrame, evidence: pd.DataFrame, out_dir: Path,
     ``claims`` and ``evidence`` have the columns of the published ``article_claims`` and
     ``claim_evidence`` tables; ``inputs`` the other tables (absent: those charts say they
     have no data). Returns the paths written by kind: ``html``, ``chart:<name>`` (the SVG;
-    a PNG beside it), ``missing:<name>`` for a mission chart without data (the page).
+    a PNG beside it), ``missing:<name>`` for a mission chart without data and
+    ``failed:<name>`` for a chart that could not be drawn or written (both: the page, which
+    says why).
     """
     inputs = inputs or ReportInputs()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    mission = [save(ch, out_dir) for ch in mission_charts(inputs)]
+    mission = [_saved(ch, out_dir) for ch in mission_charts(inputs)]
     charts: dict[str, Chart] = {}
     for _, claim in claims.iterrows():
-        chart = evidence_chart(claim, evidence[evidence["claim_id"] == claim["claim_id"]])
+        chart = guarded(claim["claim_id"], evidence_chart, claim,
+                        evidence[evidence["claim_id"] == claim["claim_id"]])
         if chart is not None:
-            charts[claim["claim_id"]] = save(chart, out_dir)
+            charts[claim["claim_id"]] = _saved(chart, out_dir)
     for ch in [*mission, *charts.values()]:
         if ch.files:
             written[f"chart:{ch.name}"] = out_dir / ch.files["svg"]
+        elif ch.error:
+            written[f"failed:{ch.name}"] = out_dir / "report.html"
     page = render(claims, evidence, inputs, mission, charts)
     _write_text(out_dir / "report.html", page)
     written["html"] = out_dir / "report.html"

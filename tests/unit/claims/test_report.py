@@ -216,6 +216,10 @@ def _layout_faults(chart) -> list[str]:
                 or box.y1 > page.y1 + 1:
             faults.append(f"{chart.name}: {t.get_text()[:40]!r} ends outside the figure")
     plots = [ax.get_window_extent(renderer) for ax in fig.axes]
+    for plot in plots:   # squeezed by its labels, legend or title: no room for the marks
+        if plot.width < 0.25 * page.width or plot.height < 0.4 * fig.dpi:
+            faults.append(f"{chart.name}: the plot is squeezed to {plot.width:.0f} x "
+                          f"{plot.height:.0f} px")
     for ax, plot in zip(fig.axes, plots, strict=True):
         if ax.get_legend() and ax.get_legend().get_window_extent(renderer).overlaps(plot):
             faults.append(f"{chart.name}: the legend lies over the plot")
@@ -273,3 +277,75 @@ def test_no_chart_cuts_off_a_text_or_hides_a_mark_under_its_legend(offline):
     for c in charts:
         plt().close(c.figure)
     assert faults == [], "\n".join(faults)
+
+
+def _claim(text: str) -> pd.Series:
+    return pd.Series({"claim_id": "c1", "claim": text, "verdict": "supported",
+                      "claimed_low": float("nan"), "claimed_high": float("nan"),
+                      "claimed_unit": ""})
+
+
+def _evidence(keys: list[str], values: list[float] | None = None) -> pd.DataFrame:
+    return pd.DataFrame({"claim_id": "c1", "key": keys,
+                         "value": values or [10.0 + i for i in range(len(keys))],
+                         "unit": "percent", "publisher": "Pub", "note": None, "table": "t"})
+
+
+@pytest.mark.parametrize("series", [
+    "Claude 3.5 Sonnet (2024-10-22), evaluated by the publisher on the full test set, pass at",
+    "m" * 100])
+def test_long_series_names_never_squeeze_the_plot_away(series):
+    """Series names come from the data (the last part of an evidence key): at 90 characters
+    the plot was 12 px wide, at 100 without a space the layout gave up and the legend ran
+    off the figure."""
+    keys = [f"tbl / group {i % 2} of a long name / {series}{i // 2}" for i in range(4)]
+    chart = evidence_chart(_claim("China files most AI patents"), _evidence(keys))
+    faults = _layout_faults(chart)
+    plt().close(chart.figure)
+    assert faults == [], "\n".join(faults)
+
+
+@pytest.mark.parametrize("text", ["a\n" * 10, "China files most AI patents " * 40,
+                                  "tab\tand\rcarriage return " * 8])
+def test_a_long_or_many_line_claim_makes_the_chart_taller_not_the_plot_smaller(text):
+    """A claim of ten lines (a YAML block) or of a thousand characters: the figure grows
+    by its title's height; the plot keeps its room and the source line stays below it."""
+    chart = evidence_chart(_claim(text), _evidence(["t / a / 2023", "t / b / 2023"]))
+    faults = _layout_faults(chart)
+    plt().close(chart.figure)
+    assert faults == [], "\n".join(faults)
+
+
+def test_dollar_signs_are_dollars_not_mathtext(tmp_path):
+    """Two "$" in one text were read as mathtext: "$5.6 million where others spent $100
+    million" lost its signs and spaces, and "$\\foo$" stopped the whole report."""
+    from assets.claims.charts import save
+
+    claim = _claim("DeepSeek spent $5.6 million where others spent $100 million")
+    chart = evidence_chart(claim, _evidence(["t / $\\foo$ / 2023", "t / b / 2023"]))
+    save(chart, tmp_path)
+    svg = (tmp_path / chart.files["svg"]).read_text()
+    assert "others spent $100 million" in svg and "$\\foo$" in svg
+
+
+def test_one_chart_that_cannot_be_drawn_never_stops_the_report(offline, tmp_path):
+    """A training_compute row of 0 GPU hours made the GPU-hours chart divide by zero, and
+    an infinite evidence value drew an "infB%" label off the figure: the page is still
+    written, says which chart could not be drawn and why, and draws the rest."""
+    claims, evidence, tables = offline
+    compute = pd.DataFrame({"model_id": ["deepseek-v3", "llama-3.1-405b-instruct"],
+                            "covers": ["full training as reported"] * 2,
+                            "gpu_hours": [0, 30840000], "source": ["a", "b"]})
+    target = evidence.dropna(subset=["value"])["claim_id"].value_counts().index[0]
+    ev = evidence.copy()
+    rows = ev.index[(ev["claim_id"] == target) & ev["value"].notna()]
+    ev.loc[rows[0], "value"] = float("inf")
+    written = build_report(claims, ev, tmp_path,
+                           ReportInputs(training_compute=compute, **{
+                               k: v for k, v in tables.items() if k == "patent_figures"}))
+    html = (tmp_path / "report.html").read_text()
+    assert "failed:gpu_hours" in written
+    assert "gpu hours: the chart could not be drawn (ZeroDivisionError" in html
+    assert "chart:granted_shares" in written and "missing:patent_families" in written
+    assert not any(k.startswith("failed:") and k != "failed:gpu_hours" for k in written)
+    assert f"chart:{target}" in written   # drawn from its finite values

@@ -164,3 +164,18 @@ def test_freshness_job_names_only_each_tables_own_stale_sources(tmp_path):
         else:
             assert ev.passed and named == []
     assert any(not ev.passed for ev in evaluations) and any(ev.passed for ev in evaluations)
+
+
+def test_a_status_row_without_a_source_id_does_not_fail_every_table(tmp_path):
+    """A stale row whose ``source_id`` is missing (pandas' NA in a string column, as read
+    from Parquet) names no table's source: the others are judged as usual, where comparing
+    NA with an id raised "boolean value of NA is ambiguous" and failed the whole step."""
+    status = pd.DataFrame({
+        "source_id": pd.array(["arena", None], dtype="string"),
+        "newest_version_at": pd.to_datetime(["2025-01-01", "2020-01-01"], utc=True),
+        "age_days": [1.0, 1.0], "cadence_days": [3.0, 3.0]})
+    status.to_parquet(tmp_path / "status.parquet")
+    status = pd.read_parquet(tmp_path / "status.parquet")
+    result = evaluate(TABLE, ("arena",), status, NOW)
+    assert not result.passed and result.metadata["stale_sources"].value[0].startswith("arena:")
+    assert evaluate(TABLE, ("livebench",), status, NOW).passed
