@@ -131,6 +131,20 @@ def legend(ax, **kwargs) -> None:
 TEXT_BUDGET = 0.9
 
 
+def _widen_for_labels(fig, renderer) -> bool:
+    """Widen the x range of every plot of ``fig`` whose value labels (``ax.texts``) end
+    past its right edge, so that they end inside it; True when one was widened."""
+    widened = False
+    for ax in fig.axes:
+        box = ax.get_window_extent(renderer)
+        over = max((t.get_window_extent(renderer).x1 - box.x1 for t in ax.texts), default=0)
+        if over > 0 and box.width > over + 8:
+            lo, hi = ax.get_xlim()
+            ax.set_xlim(lo, hi + (hi - lo) * (over + 8) / (box.width - over - 8))
+            widened = True
+    return widened
+
+
 def _finish(fig, chart: Chart) -> Chart:
     source = fig.text(0.01, 0.005, "", fontsize=8, color="#444", ha="left", va="bottom")
     _fit(fig, source, "Source: " + chart.source)
@@ -147,6 +161,10 @@ def _finish(fig, chart: Chart) -> Chart:
     titles = [t.get_window_extent(renderer).y0 for t in fig.texts if t.get_gid() == "title"]
     top = (min(titles) - 6) / fig.bbox.height if titles else 1
     fig.tight_layout(rect=(0, bottom, 1, top))
+    for _ in range(3):   # value labels past a plot's right edge: widen its x range
+        if not _widen_for_labels(fig, renderer):
+            break
+        fig.tight_layout(rect=(0, bottom, 1, top))
     chart.figure = fig
     return chart
 
@@ -194,9 +212,10 @@ def _claimed_marks(ax, claim: pd.Series, unit: str) -> None:
         ax.axvline(lo, color="#b2182b", linestyle="--", label="the article's figure")
 
 
-def _panel(ax, rows: pd.DataFrame, unit: str, claim: pd.Series, drawn: list[dict]) -> None:
-    """Draw the evidence ``rows`` of one unit on ``ax``: a dot plot when the rows compare
-    models over many groups, else labelled bars (with the publisher when they differ)."""
+def _layout(rows: pd.DataFrame) -> tuple[list[str], list[str], list[str], list[str], bool]:
+    """How the evidence ``rows`` of one unit are drawn: ``(order, groups, series, names,
+    comparison)``: the y labels top down, each row's label and series, the series names,
+    and whether it is a comparison of models (one series per model)."""
     labels = _labels(rows["key"].tolist())
     heads = [k.rsplit(" / ", 1) for k in rows["key"]]
     series = [h[-1] if len(h) > 1 else "" for h in heads]
@@ -206,12 +225,25 @@ def _panel(ax, rows: pd.DataFrame, unit: str, claim: pd.Series, drawn: list[dict
     # a comparison (one series per model) only within one table: keys of different tables
     # end in different things (a year, a country), which are not series of one another
     comparison = len(names) > 1 and len(order) < len(rows) and rows["table"].nunique() == 1
-    unfinished = rows["note"].fillna("").str.contains("incomplete").tolist()
     if not comparison:
         many_publishers = rows["publisher"].nunique() > 1
         groups = [" / ".join(lab) + (f"\n({p})" if many_publishers else "")
                   for lab, p in zip(labels, rows["publisher"], strict=True)]
         order, series, names = groups, [""] * len(rows), [""]
+    return order, groups, series, names, comparison
+
+
+def _row_inches(order: list[str]) -> float:
+    """Height (inches) of one y row: room for the most lines a wrapped label takes."""
+    lines = max(wrap(t, 40).count("\n") + 1 for t in order)
+    return max(0.32, 0.16 * lines + 0.08)
+
+
+def _panel(ax, rows: pd.DataFrame, unit: str, claim: pd.Series, drawn: list[dict]) -> None:
+    """Draw the evidence ``rows`` of one unit on ``ax``: a dot plot when the rows compare
+    models over many groups, else labelled bars (with the publisher when they differ)."""
+    order, groups, series, names, comparison = _layout(rows)
+    unfinished = rows["note"].fillna("").str.contains("incomplete").tolist()
     ys = {g: i for i, g in enumerate(order)}
     for j, name in enumerate(names):
         pts = [(ys[g], v, g, u) for g, s, v, u in
@@ -246,7 +278,8 @@ def _bars(ax, pts: list[tuple], off: float, height: float, colour: str, name: st
         if i and style["label"] in ax.get_legend_handles_labels()[1]:
             style["label"] = None
         ax.barh(y + off, v, height=height, **style)
-        ax.text(v, y + off, " " + compact(v, unit), va="center", fontsize=8)
+        ax.text(v, y + off, " " + compact(v, unit), va="center", fontsize=8, zorder=4,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85})
 
 
 def evidence_chart(claim: pd.Series, evidence: pd.DataFrame) -> Chart | None:
@@ -259,10 +292,9 @@ def evidence_chart(claim: pd.Series, evidence: pd.DataFrame) -> Chart | None:
         return None
     units = ev["unit"].value_counts().index.tolist()
     heights = []
-    for unit in units:
-        rows = ev[ev["unit"] == unit]
-        heights.append(0.32 * len(rows) / (2 if rows["key"].str.count(" / ").min() > 2
-                                          and len(rows) > 2 * DOT_PLOT_FROM else 1) + 1.0)
+    for unit in units:   # each y row as tall as its wrapped label needs, never overlapping
+        order = _layout(ev[ev["unit"] == unit])[0]
+        heights.append(_row_inches(order) * len(order) + 1.0)
     pyplot = plt()
     fig, axes = pyplot.subplots(len(units), 1, figsize=(8, sum(heights) + 1.0),
                                 gridspec_kw={"height_ratios": heights}, squeeze=False)

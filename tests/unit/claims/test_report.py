@@ -223,6 +223,16 @@ def _layout_faults(chart) -> list[str]:
     for ax, plot in zip(fig.axes, plots, strict=True):
         if ax.get_legend() and ax.get_legend().get_window_extent(renderer).overlaps(plot):
             faults.append(f"{chart.name}: the legend lies over the plot")
+        if ax.get_legend() and any(
+                ax.get_legend().get_window_extent(renderer).overlaps(t.get_window_extent(
+                    renderer)) for t in ax.texts):
+            faults.append(f"{chart.name}: the legend meets a value label")
+        lo, hi = sorted(ax.get_ylim())
+        ticks = sorted((t.label1.get_window_extent(renderer) for t in ax.yaxis.get_major_ticks()
+                        if lo <= t.get_loc() <= hi and t.label1.get_text()),
+                       key=lambda b: b.y0)
+        if any(a.y1 > b.y0 + 1 for a, b in zip(ticks, ticks[1:])):
+            faults.append(f"{chart.name}: y labels overlap one another")
     titles = [t.get_window_extent(renderer) for t in fig.texts if t.get_gid() == "title"]
     if len(titles) != 1 or any(titles[0].y0 < ax.get_tightbbox(renderer).y1 - 1
                                for ax in fig.axes):
@@ -349,3 +359,19 @@ def test_one_chart_that_cannot_be_drawn_never_stops_the_report(offline, tmp_path
     assert "chart:granted_shares" in written and "missing:patent_families" in written
     assert not any(k.startswith("failed:") and k != "failed:gpu_hours" for k in written)
     assert f"chart:{target}" in written   # drawn from its finite values
+
+
+def test_a_dot_plot_of_long_benchmark_labels_keeps_every_label_apart():
+    """Rows of a model comparison whose labels wrap to three lines (the DeepSeek-R1 card's
+    "4. Evaluation Results / DeepSeek-R1-Evaluation / ..." tables, seen after a live run):
+    each y row is as tall as its label, so no label runs into its neighbour."""
+    groups = [f"{t} / {b} (Pass@1)" for t, b in zip(
+        ["4. Evaluation Results / DeepSeek-R1-Evaluation",
+         "Standard Benchmarks (Models larger than 67B) / Chat Model"] * 5,
+        ("AIME 2024", "Codeforces", "GPQA Diamond", "LiveCodeBench", "MATH-500", "MMLU",
+         "MMLU-Pro", "SWE Verified", "SimpleQA", "IF-Eval"), strict=False)]
+    keys = [f"{g} / {m}" for g in groups for m in ("deepseek-r1", "o1-1217")]
+    chart = evidence_chart(_claim("R1 matches o1"), _evidence(keys))
+    faults = _layout_faults(chart)
+    plt().close(chart.figure)
+    assert faults == [], "\n".join(faults)
