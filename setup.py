@@ -2,7 +2,7 @@
 
 Install for development with ``pip install -e .[dev]`` (the Makefile does this into ``.venv``).
 """
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 setup(
     name="ai-numbers",
@@ -12,9 +12,13 @@ setup(
         "with public data, snapshots, Great Expectations checks and Parquet tables."
     ),
     python_requires=">=3.11",
-    packages=find_packages(include=["pipelines", "pipelines.*", "assets", "assets.*"]),
+    # namespace packages too: assets/claims/templates (the report's Jinja template, no
+    # __init__.py) is then a package of its own, not data setuptools warns it would drop
+    packages=find_namespace_packages(include=["pipelines", "pipelines.*", "assets",
+                                              "assets.*"], exclude=["*.__pycache__"]),
     package_data={
-        "assets": ["registry/*.yaml", "reference/*.yaml", "*.yaml", "claims/templates/*.j2"],
+        "assets": ["registry/*.yaml", "reference/*.yaml", "*.yaml"],
+        "assets.claims.templates": ["*.j2"],
     },
     include_package_data=True,
     install_requires=[

@@ -237,8 +237,13 @@ def _print_sources(out, status: pd.DataFrame | None, summary) -> None:
     if status is None or status.empty:
         out.print("Sources: no request recorded in this run")
         return
-    out.print(f"Sources ({status['source_id'].nunique()}, {len(status)} requests):")
-    for line in source_lines(status, summary.versions, len(summary.new_partitions)):
+    # files: every file each source tracks; requests: those asked of upstream in this run
+    # (a file pinned to a commit is reused without one)
+    out.print(f"Sources ({status['source_id'].nunique()}; {len(status)} files, "
+              f"{len(_requests(status))} requests):")
+    # "N versions, M new" on the arena's line: its own new versions, not every history's
+    for line in source_lines(status, summary.versions,
+                             summary.new_versions.get("arena_scores")):
         emit(out, line)
 
 
@@ -355,7 +360,8 @@ def sources(as_json: bool) -> int:
         click.echo(json.dumps(json.loads(df.to_json(orient="records", date_format="iso")),
                               indent=1))
         return EXIT_OK
-    out.print(f"Sources ({df['source_id'].nunique()}, {len(df)} requests):")
+    out.print(f"Sources ({df['source_id'].nunique()}; {len(df)} files, "
+              f"{len(_requests(df))} requests):")
     for line in source_lines(df) + stale_lines(df):
         emit(out, line)
     return EXIT_OK

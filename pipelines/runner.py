@@ -42,6 +42,8 @@ class RunSummary:
     materialized_partitions: list[str] = field(default_factory=list)
     #: History table -> number of versions known after discovery.
     versions: dict[str, int] = field(default_factory=dict)
+    #: History table -> number of those versions new in this update.
+    new_versions: dict[str, int] = field(default_factory=dict)
     #: Upstream host -> the update's requests (answers, 304s, body bytes, failed, deferred,
     #: last rate-limit budget seen): :class:`pipelines.ratelimit.HostUsage` as a dict.
     http_usage: dict[str, dict] = field(default_factory=dict)
@@ -238,6 +240,7 @@ def _complete_history(history, data_dir: Path, instance: DagsterInstance,
     new = sorted(set(versions) - existing)
     summary.new_partitions.extend(new)
     summary.versions[history.table] = len(versions)
+    summary.new_versions[history.table] = len(new)
     if new:
         instance.add_dynamic_partitions(history.partitions_def.name, new)
     migrated = migrate_partitions(data_dir, table(history.table))
