@@ -32,6 +32,8 @@ VERDICT_COLOURS = {"supported": "#1b7837", "partly_supported": "#7fbc41",
                    "unverifiable": "#777777"}
 #: Rows (benchmarks) above which a model comparison is a dot plot rather than bars.
 DOT_PLOT_FROM = 6
+#: Characters at which a y label wraps (the row heights count the lines it takes).
+LABEL_WIDTH = 40
 
 
 @dataclass
@@ -158,8 +160,8 @@ def _finish(fig, chart: Chart) -> Chart:
             t.set_y(1 - 6 / fig.bbox.height)
     # the plots, their labels and legends between the source line and the title
     bottom = (source.get_window_extent(renderer).y1 + 6) / fig.bbox.height
-    titles = [t.get_window_extent(renderer).y0 for t in fig.texts if t.get_gid() == "title"]
-    top = (min(titles) - 6) / fig.bbox.height if titles else 1
+    top = (min(t.get_window_extent(renderer).y0 for t in titles) - 6) / fig.bbox.height \
+        if titles else 1
     fig.tight_layout(rect=(0, bottom, 1, top))
     for _ in range(3):   # value labels past a plot's right edge: widen its x range
         if not _widen_for_labels(fig, renderer):
@@ -235,7 +237,7 @@ def _layout(rows: pd.DataFrame) -> tuple[list[str], list[str], list[str], list[s
 
 def _row_inches(order: list[str]) -> float:
     """Height (inches) of one y row: room for the most lines a wrapped label takes."""
-    lines = max(wrap(t, 40).count("\n") + 1 for t in order)
+    lines = max(wrap(t, LABEL_WIDTH).count("\n") + 1 for t in order)
     return max(0.32, 0.16 * lines + 0.08)
 
 
@@ -257,7 +259,7 @@ def _panel(ax, rows: pd.DataFrame, unit: str, claim: pd.Series, drawn: list[dict
             off = -0.4 + bar / 2 + j * bar
             _bars(ax, pts, off, bar, colour, name, unit)
         drawn += [{"label": g, "series": name, "value": float(v)} for _y, v, g, _u in pts]
-    ax.set_yticks(range(len(order)), [wrap(t, 40) for t in order], fontsize=9)
+    ax.set_yticks(range(len(order)), [wrap(t, LABEL_WIDTH) for t in order], fontsize=9)
     ax.invert_yaxis()
     ax.grid(axis="x", color="#ddd")
     ax.set_xlabel(unit)

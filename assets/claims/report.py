@@ -6,6 +6,7 @@ tables passed in; nothing is typed in.
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -64,11 +65,19 @@ def mission_charts(inputs: ReportInputs) -> list[Chart]:
 def guarded(name: str, draw, *args) -> Chart | None:
     """``draw(*args)``, or, when it raises, a :class:`Chart` named ``name`` without a figure
     whose ``error`` says why (the page shows it; the report goes on)."""
+    before = _open_figures()
     try:
         return draw(*args)
     except Exception as exc:  # noqa: BLE001 - any library error of one chart, kept and shown
-        plt().close("all")    # what the failed chart left half drawn
+        for number in _open_figures() - before:   # what it left half drawn, not the others'
+            plt().close(number)
         return Chart(name=name, title=name.replace("_", " "), error=_error(exc))
+
+
+def _open_figures() -> set[int]:
+    """Numbers of the figures pyplot holds open (none before matplotlib is imported)."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    return set(pyplot.get_fignums()) if pyplot else set()
 
 
 def _error(exc: Exception) -> str:
